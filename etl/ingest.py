@@ -1,0 +1,216 @@
+"""Ingest: files on disk → parsed reports (in worker processes) → one writer loading the warehouse."""
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from etl.errors import ReportError
+from etl.pipeline import PARSER_VERSION, ParseContext, content_hash, parse_report, parse_text
+from etl.records import ParsedReport
+from etl.warehouse import Warehouse, report_id_of, writing
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
+                    "url", "source")
+# Checked before reading, so a huge file never enters memory; the readers enforce the same cap on bytes.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did, file by file."""
+
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, bilingual reason)
+    check_failures: dict[str, list[tuple]] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.check_failures else 0
+
+
+def read_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
+    """manifest.csv rows keyed by file name (base name), with empty cells dropped."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise ValueError(f"{path}: a manifest needs a 'file' column")
+        out = {}
+        for row in reader:
+            name = (row.get("file") or "").strip()
+            if name:
+                out[Path(name).name] = {k: v.strip() for k, v in row.items()
+                                        if k in MANIFEST_COLUMNS and k != "file" and v and v.strip()}
+        return out
+
+
+def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every report file under `paths` in a stable order: manifests, sidecars and hidden files are skipped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        candidates = sorted(p.rglob("*")) if p.is_dir() else [p]
+        for f in candidates:
+            if f.is_file() and not f.name.startswith(".") and f.name != MANIFEST_NAME \
+                    and not f.name.endswith(".meta.json"):
+                out.append(f)
+    return out
+
+
+def _manifests_for(paths: Iterable[str | os.PathLike], explicit: str | None) -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    for p in map(Path, paths):
+        folder = p if p.is_dir() else p.parent
+        for m in sorted(folder.rglob(MANIFEST_NAME)) if p.is_dir() else [folder / MANIFEST_NAME]:
+            if m.is_file():
+                rows.update(read_manifest(m))
+    if explicit:
+        rows.update(read_manifest(explicit))
+    return rows
+
+
+# ---- the worker side: a pure function of the file ----------------------------------------------------------
+_worker_ctx: list[ParseContext] = []  # one per worker process, set by the pool initializer
+
+
+def _init_worker() -> None:
+    _worker_ctx.append(ParseContext.load())
+
+
+def _parse_file(job: tuple[str, str, dict | None, bytes | None]) -> tuple[str, ParsedReport | ReportError]:
+    path, name, manifest_row, data = job
+    ctx = _worker_ctx[0]
+    try:
+        if data is None:
+            data = Path(path).read_bytes()
+        source = (manifest_row or {}).get("source", "real")
+        meta_row = {k: v for k, v in (manifest_row or {}).items() if k != "source"}
+        return name, parse_report(data, name, ctx, meta_row or None, source=source)
+    except ReportError as err:
+        return name, err
+    except Exception as exc:  # a parser bug must not take the batch down; it is logged with its type
+        return name, ReportError("internal", f"解析出错:{type(exc).__name__}", f"parser error: {type(exc).__name__}: "
+                                 f"{exc}"[:300])
+
+
+def _parse_all(jobs: list, workers: int) -> Iterator[tuple[str, ParsedReport | ReportError]]:
+    if workers <= 1 or len(jobs) < 4:
+        if not _worker_ctx:
+            _init_worker()
+        yield from map(_parse_file, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        yield from pool.map(_parse_file, jobs, chunksize=8)
+
+
+def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int | None = None,
+           progress: bool = True, on_progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+    """Ingest files and folders into the warehouse at `db` (created when missing).
+
+    Unchanged files (same content hash) are skipped after hashing. A file that cannot be read is logged in
+    ingest_log with its reason; the others still go in. Each report is written in its own transaction.
+    """
+    workers = workers or os.cpu_count() or 1
+    files = collect_files(paths)
+    manifest_rows = _manifests_for(paths, manifest)
+    summary = IngestSummary()
+    with writing(db) as wh:
+        _load_catalog_table(wh)
+        known = wh.known_hashes()
+        names = _names_by_hash(wh)
+        jobs = []
+        for f in files:
+            name = f.name
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                err = ReportError("too_large", f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限",
+                                  f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit")
+                wh.log(name, "failed", err.reason, err.code)
+                summary.failed.append((name, err.reason))
+                continue
+            data = f.read_bytes()
+            digest = content_hash(data)
+            if digest in known:
+                wh.log(name, "unchanged", None, None, report_id_of(digest))
+                summary.unchanged.append(name)
+                continue
+            known.add(digest)
+            jobs.append((str(f), name, manifest_rows.get(name), data if workers <= 1 else None))
+        bar = _progress_bar(len(jobs), progress)
+        for done, (name, result) in enumerate(_parse_all(jobs, workers), 1):
+            _store(wh, name, result, summary, names)
+            bar.update(1)
+            if on_progress:
+                on_progress(done, len(jobs))
+        bar.close()
+        summary.check_failures = wh.run_checks()
+    return summary
+
+
+def _names_by_hash(wh: Warehouse) -> dict[str, str]:
+    return {name: rid for rid, name in wh.con.execute("SELECT report_id, file_name FROM reports").fetchall()}
+
+
+def _store(wh: Warehouse, name: str, result: ParsedReport | ReportError, summary: IngestSummary,
+           names: dict[str, str]) -> None:
+    if isinstance(result, ReportError):
+        wh.log(name, "failed", result.reason, result.code)
+        summary.failed.append((name, result.reason))
+        return
+    rid = wh.write_report(result, PARSER_VERSION, _manifest_of(result))
+    old = names.get(name)
+    if old and old != rid:
+        # A new version of a file replaces the old one: one report per file name.
+        wh.delete_report(old)
+    names[name] = rid
+    wh.log(name, "ingested", None, None, rid)
+    summary.ingested.append(name)
+
+
+def _manifest_of(rep: ParsedReport) -> dict | None:
+    fields = {n: getattr(rep.meta, n).value for n in ("agency", "agency_type", "level", "province", "city",
+                                                      "county", "year", "published", "url")
+              if getattr(rep.meta, n).source == "manifest"}
+    return fields or None
+
+
+def _load_catalog_table(wh: Warehouse) -> None:
+    from etl.catalog import load_catalog
+
+    wh.set_indicators(load_catalog().table_rows())
+
+
+def rebuild(db: str, progress: bool = True) -> IngestSummary:
+    """Re-parse every stored text with the current code, keeping manifest overrides."""
+    import json
+
+    summary = IngestSummary()
+    ctx = ParseContext.load()
+    with writing(db) as wh:
+        _load_catalog_table(wh)
+        stored = list(wh.stored_reports())
+        bar = _progress_bar(len(stored), progress)
+        for rid, digest, name, fmt, encoding, text, manifest_json, source in stored:
+            try:
+                rep = parse_text(text, name, digest, fmt, encoding, ctx,
+                                 json.loads(manifest_json) if manifest_json else None, source)
+                wh.write_report(rep, PARSER_VERSION, _manifest_of(rep))
+                summary.ingested.append(name)
+            except ReportError as err:
+                summary.failed.append((name, err.reason))
+            bar.update(1)
+        bar.close()
+        summary.check_failures = wh.run_checks()
+    return summary
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", disable=not enabled or total == 0, file=sys.stderr,
+                dynamic_ncols=True, smoothing=0.1)

@@ -1,0 +1,151 @@
+"""The outline of a report: its heading tree and the four parts the national rules require."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from etl.records import PARTS, Section
+
+_CN = "一二三四五六七八九十"
+# Heading markers by depth. 一、 and 第一、 open parts; (一) sub-parts; 1. / 1、 / (1) items; 一是 inline points.
+_LINE_HEADINGS = (
+    (1, re.compile(rf"^(?:第[{_CN}]+(?:部分)?[、,:]?|[{_CN}]{{1,3}}[、.])\s*")),
+    (2, re.compile(rf"^\([{_CN}]{{1,3}}\)\s*")),
+    (3, re.compile(r"^(?:\d{1,2}[、.](?![\d%])|\(\d{1,2}\))\s*")),
+)
+# 一是/二是 open a point inside a paragraph, always at a sentence start.
+_INLINE_POINT = re.compile(rf"(?:^|(?<=[。;:!?]))\s*([{_CN}]{{1,3}}是)(?=[^{_CN}])")
+_HEADING_END = re.compile(r"[。;!?]")
+_MAX_HEADING = 60
+
+# Part cues, checked in this order. 整改/改进情况 reports on last year's problems: that is work done, not a
+# statement of shortcomings, so it is tested before the problems cue.
+_PART_CUES = (
+    ("achievements", re.compile(r"问题(?:整改|改进)|整改(?:落实)?情况|改进情况")),
+    ("first_responsible", re.compile(r"第一责任人|主要负责人履行|主要负责同志履行|述法")),
+    ("next_year_plan", re.compile(
+        r"下一步|下步|工作安排|工作计划|工作打算|工作思路|打算|今后|努力方向|工作重点|工作谋划|"
+        r"(?:\d{4}年|明年|来年|下一年度?)[^。]{0,16}(?:计划|安排|打算|思路|重点|举措)")),
+    ("problems", re.compile(r"问题|不足|短板|差距|薄弱|困难|原因")),
+    ("achievements", re.compile(
+        r"举措|成效|主要工作|工作情况|推进情况|开展情况|完成情况|做法|进展|成绩|取得|基本情况|总体情况|工作成果")),
+)
+# A plan part that opens by admitting shortcomings also states the problems (seen in real reports that fold
+# the two together under 下一步打算).
+_SHORTCOMINGS = re.compile(r"(?:存在|还有|仍有|面临)[^。]{0,24}(?:问题|不足|薄弱环节|差距|短板|困难)")
+
+
+def _heading_text(line: str, marker_len: int) -> str:
+    body = line[marker_len:]
+    m = _HEADING_END.search(body)
+    if m:
+        body = body[: m.start()]
+    return body[:_MAX_HEADING].strip(" ,:")
+
+
+def _classify(heading: str) -> list[str]:
+    """Every part whose cue appears in the heading, in the order the cues appear in the text."""
+    found: dict[str, int] = {}
+    for part, cue in _PART_CUES:
+        m = cue.search(heading)
+        if m and part not in found:
+            found[part] = m.start()
+    if "achievements" in found and found["achievements"] == min(found.values(), default=0):
+        # 问题整改情况 / 改进情况 is achievements, whatever else the heading names.
+        if _PART_CUES[0][1].search(heading):
+            return ["achievements"]
+    return sorted(found, key=found.get)
+
+
+def _raw_sections(text: str) -> list[tuple[int, str, int]]:
+    """(depth, heading, start) for every heading, in text order."""
+    out: list[tuple[int, str, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        lead = len(line) - len(stripped)
+        for depth, rx in _LINE_HEADINGS:
+            m = rx.match(stripped)
+            if m:
+                heading = _heading_text(stripped, m.end())
+                if heading:
+                    out.append((depth, heading, pos + lead))
+                break
+        for m in _INLINE_POINT.finditer(line):
+            start = m.start(1)
+            heading = _heading_text(line[start:], len(m.group(1)))
+            if heading:
+                out.append((4, heading, pos + start))
+        pos += len(line) + 1
+    out.sort(key=lambda t: t[2])
+    return out
+
+
+def parse_outline(text: str) -> tuple[Section, ...]:
+    """Parse the heading tree of `text`.
+
+    Depth 1 is 一、, depth 2 (一), depth 3 1./(1), depth 4 an inline 一是. `part` is set on depth-1 sections
+    whose heading names one of the four required parts, and on depth-2 sections that split a depth-1 heading
+    naming several parts (三、存在问题及下一步计划 → (一)存在问题, (二)下一步工作计划).
+    """
+    raw = _raw_sections(text)
+    sections: list[Section] = []
+    for i, (depth, heading, start) in enumerate(raw):
+        end = len(text)
+        for d2, _, s2 in raw[i + 1:]:
+            if d2 <= depth:
+                end = s2
+                break
+        sections.append(Section(seq=i, depth=depth, heading=heading, part=None, start=start, end=end))
+    return tuple(_assign_parts(sections))
+
+
+def _assign_parts(sections: list[Section]) -> list[Section]:
+    out = list(sections)
+    seen_part = False
+    for i, sec in enumerate(out):
+        if sec.depth != 1:
+            continue
+        parts = _classify(sec.heading)
+        if not parts and not seen_part:
+            # Themed reports (一、党的领导全面加强 …) put their measures under topical headings before
+            # any problems or plan part: those are the achievements part.
+            parts = ["achievements"]
+        if not parts:
+            continue
+        seen_part = seen_part or parts != ["achievements"]
+        # A heading naming several parts: let its sub-headings carry them when they split it.
+        if len(parts) > 1:
+            children = [j for j in range(i + 1, len(out)) if out[j].start < sec.end and out[j].depth == 2]
+            for j in children:
+                child_parts = [p for p in _classify(out[j].heading) if p in parts]
+                if child_parts:
+                    out[j] = replace(out[j], part=child_parts[0])
+        # The last named part wins for the section itself: plans close a combined heading, and facts inside a
+        # plan must never count as results.
+        out[i] = replace(sec, part=parts[-1])
+    return out
+
+
+def part_flags(text: str, sections: tuple[Section, ...]) -> dict[str, bool]:
+    """The four compliance flags: has_achievements, has_problems, has_first_responsible, has_next_year_plan."""
+    found = {s.part for s in sections if s.part}
+    for sec in sections:
+        if sec.depth == 1:
+            found.update(_classify(sec.heading))
+        if sec.part == "next_year_plan" and sec.depth == 1:
+            # Only the opening paragraph: plans routinely promise to fix 问题 later on.
+            body = text[sec.start:sec.end].split("\n")
+            opening = "\n".join(body[:3])
+            if _SHORTCOMINGS.search(opening):
+                found.add("problems")
+    return {f"has_{p}": p in found for p in PARTS}
+
+
+def part_at(sections: tuple[Section, ...], offset: int) -> str | None:
+    """The part that the character at `offset` belongs to: the innermost enclosing section that has one."""
+    best: Section | None = None
+    for sec in sections:
+        if sec.part and sec.start <= offset < sec.end and (best is None or sec.depth > best.depth):
+            best = sec
+    return best.part if best else None
