@@ -4,15 +4,16 @@ from __future__ import annotations
 import csv
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from etl.errors import ReportError
 from etl.pipeline import PARSER_VERSION, ParseContext, content_hash, parse_report, parse_text
-from etl.records import ParsedReport
-from etl.warehouse import Warehouse, report_id_of, writing
+from etl.records import META_FIELDS, ParsedReport
+from etl.rows import report_id_of
+from etl.warehouse import Warehouse, writing
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
@@ -108,12 +109,53 @@ def _parse_all(jobs: list, workers: int) -> Iterator[tuple[str, ParsedReport | R
         yield from pool.map(_parse_file, jobs, chunksize=8)
 
 
+class _BatchWriter:
+    """Collects parsed reports and log lines; flushes them in one transaction per batch."""
+
+    def __init__(self, wh: Warehouse, summary: IngestSummary, batch_size: int = 200):
+        self.wh = wh
+        self.summary = summary
+        self.batch_size = batch_size
+        self.pending: list[tuple[ParsedReport, dict | None]] = []
+        self.logs: list[tuple] = []
+        self.names = {name: rid for rid, name in wh.con.execute("SELECT report_id, file_name FROM reports").fetchall()}
+        self.replaced: list[str] = []
+
+    def add(self, name: str, result: ParsedReport | ReportError) -> None:
+        if isinstance(result, ReportError):
+            self.log(name, "failed", result.reason, result.code)
+            self.summary.failed.append((name, result.reason))
+        else:
+            rid = report_id_of(result.content_hash)
+            old = self.names.get(name)
+            if old and old != rid:
+                # A new version of a file replaces the old one: one report per file name.
+                self.replaced.append(old)
+            self.names[name] = rid
+            self.pending.append((result, _manifest_of(result)))
+            self.log(name, "ingested", None, None, rid)
+            self.summary.ingested.append(name)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def log(self, name: str, status: str, reason: str | None, code: str | None, rid: str | None = None) -> None:
+        self.logs.append((name, status, reason, code, rid))
+
+    def flush(self) -> None:
+        if self.pending:
+            self.wh.write_batch(self.pending, PARSER_VERSION, delete_first=self.replaced)
+        self.wh.log_many(self.logs)
+        self.pending, self.logs, self.replaced = [], [], []
+
+
 def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int | None = None,
-           progress: bool = True, on_progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+           progress: bool = True, on_progress: Callable[[int, int], None] | None = None,
+           batch_size: int = 200) -> IngestSummary:
     """Ingest files and folders into the warehouse at `db` (created when missing).
 
     Unchanged files (same content hash) are skipped after hashing. A file that cannot be read is logged in
-    ingest_log with its reason; the others still go in. Each report is written in its own transaction.
+    ingest_log with its reason; the others still go in. Reports are written in batches, each batch in one
+    transaction, and the finished warehouse is swapped in atomically (see warehouse.writing).
     """
     workers = workers or os.cpu_count() or 1
     files = collect_files(paths)
@@ -122,60 +164,36 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
     with writing(db) as wh:
         _load_catalog_table(wh)
         known = wh.known_hashes()
-        names = _names_by_hash(wh)
+        out = _BatchWriter(wh, summary, batch_size)
         jobs = []
         for f in files:
             name = f.name
-            size = f.stat().st_size
-            if size > MAX_FILE_BYTES:
-                err = ReportError("too_large", f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限",
-                                  f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit")
-                wh.log(name, "failed", err.reason, err.code)
-                summary.failed.append((name, err.reason))
+            if f.stat().st_size > MAX_FILE_BYTES:
+                out.add(name, ReportError("too_large", f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限",
+                                          f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit"))
                 continue
             data = f.read_bytes()
             digest = content_hash(data)
             if digest in known:
-                wh.log(name, "unchanged", None, None, report_id_of(digest))
+                out.log(name, "unchanged", None, None, report_id_of(digest))
                 summary.unchanged.append(name)
                 continue
             known.add(digest)
             jobs.append((str(f), name, manifest_rows.get(name), data if workers <= 1 else None))
         bar = _progress_bar(len(jobs), progress)
         for done, (name, result) in enumerate(_parse_all(jobs, workers), 1):
-            _store(wh, name, result, summary, names)
+            out.add(name, result)
             bar.update(1)
             if on_progress:
                 on_progress(done, len(jobs))
+        out.flush()
         bar.close()
         summary.check_failures = wh.run_checks()
     return summary
 
 
-def _names_by_hash(wh: Warehouse) -> dict[str, str]:
-    return {name: rid for rid, name in wh.con.execute("SELECT report_id, file_name FROM reports").fetchall()}
-
-
-def _store(wh: Warehouse, name: str, result: ParsedReport | ReportError, summary: IngestSummary,
-           names: dict[str, str]) -> None:
-    if isinstance(result, ReportError):
-        wh.log(name, "failed", result.reason, result.code)
-        summary.failed.append((name, result.reason))
-        return
-    rid = wh.write_report(result, PARSER_VERSION, _manifest_of(result))
-    old = names.get(name)
-    if old and old != rid:
-        # A new version of a file replaces the old one: one report per file name.
-        wh.delete_report(old)
-    names[name] = rid
-    wh.log(name, "ingested", None, None, rid)
-    summary.ingested.append(name)
-
-
 def _manifest_of(rep: ParsedReport) -> dict | None:
-    fields = {n: getattr(rep.meta, n).value for n in ("agency", "agency_type", "level", "province", "city",
-                                                      "county", "year", "published", "url")
-              if getattr(rep.meta, n).source == "manifest"}
+    fields = {n: getattr(rep.meta, n).value for n in META_FIELDS if getattr(rep.meta, n).source == "manifest"}
     return fields or None
 
 
@@ -185,25 +203,44 @@ def _load_catalog_table(wh: Warehouse) -> None:
     wh.set_indicators(load_catalog().table_rows())
 
 
-def rebuild(db: str, progress: bool = True) -> IngestSummary:
-    """Re-parse every stored text with the current code, keeping manifest overrides."""
+def _reparse(job: tuple) -> tuple[str, ParsedReport | ReportError]:
     import json
 
+    digest, name, fmt, encoding, text, manifest_json, source = job
+    try:
+        return name, parse_text(text, name, digest, fmt, encoding, _worker_ctx[0],
+                                json.loads(manifest_json) if manifest_json else None, source)
+    except ReportError as err:
+        return name, err
+
+
+def rebuild(db: str, progress: bool = True, workers: int | None = None) -> IngestSummary:
+    """Re-parse every stored text with the current code, keeping manifest overrides."""
+    workers = workers or os.cpu_count() or 1
     summary = IngestSummary()
-    ctx = ParseContext.load()
     with writing(db) as wh:
         _load_catalog_table(wh)
-        stored = list(wh.stored_reports())
-        bar = _progress_bar(len(stored), progress)
-        for rid, digest, name, fmt, encoding, text, manifest_json, source in stored:
-            try:
-                rep = parse_text(text, name, digest, fmt, encoding, ctx,
-                                 json.loads(manifest_json) if manifest_json else None, source)
-                wh.write_report(rep, PARSER_VERSION, _manifest_of(rep))
+        jobs = [row[1:] for row in wh.stored_reports()]
+        out = _BatchWriter(wh, summary)
+        out.names = {}  # rebuilding in place: nothing is replaced
+        bar = _progress_bar(len(jobs), progress)
+        if workers <= 1 or len(jobs) < 4:
+            if not _worker_ctx:
+                _init_worker()
+            results = map(_reparse, jobs)
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
+            results = pool.map(_reparse, jobs, chunksize=8)
+        for name, result in results:
+            if isinstance(result, ReportError):
+                summary.failed.append((name, result.reason))
+            else:
+                out.pending.append((result, _manifest_of(result)))
                 summary.ingested.append(name)
-            except ReportError as err:
-                summary.failed.append((name, err.reason))
+                if len(out.pending) >= out.batch_size:
+                    out.flush()
             bar.update(1)
+        out.flush()
         bar.close()
         summary.check_failures = wh.run_checks()
     return summary

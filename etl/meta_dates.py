@@ -1,0 +1,110 @@
+"""Publication date and covered year of a report, read from page stamps, the title and the opening."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional
+
+from etl.records import MetaField
+
+_Y = r"(20\d{2})"
+# Date spellings seen on government pages; each pattern yields (year, month, day) groups by name.
+_DATE_RES = (
+    re.compile(_Y.replace("(", "(?P<y>", 1) + r"\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"),
+    re.compile(_Y.replace("(", "(?P<y>", 1) + r"\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>20\d{2})(?!\d)"),  # 25.02.2016
+)
+# Labels of page stamps, strongest first: a publication stamp beats a writing or update date.
+_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "日期", "时间",
+           "更新时间", "更新日期", "成文日期", "发文日期")
+_LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[:：]\s*")
+_HEAD_LINES = 15  # page stamps sit above the body
+_TAIL_LINES = 6  # a signature date sits at the end
+
+
+def _dates(s: str) -> list[tuple[int, int, dt.date]]:
+    """All valid dates in s as (start, end, date), in text order."""
+    out = []
+    for rx in _DATE_RES:
+        for m in rx.finditer(s):
+            try:
+                d = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+            out.append((m.start(), m.end(), d))
+    return sorted(out)
+
+
+def _plausible(d: dt.date) -> bool:
+    return 2000 <= d.year <= dt.date.today().year + 1
+
+
+def _is_stamp_line(line: str, start: int, end: int) -> bool:
+    """A line that is just a date plus a short label or clock time (not a body sentence)."""
+    rest = (line[:start] + line[end:]).strip()
+    rest = re.sub(r"\d{1,2}:\d{2}(:\d{2})?", "", rest).strip()
+    return len(rest) <= 12 and not re.search(r"[,。;]", rest)
+
+
+def find_published(text: str) -> MetaField:
+    """The date the page shows: a labelled stamp, else a bare date line in the header or signature."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    best: Optional[tuple[int, dt.date, str]] = None
+    for line in lines:
+        if len(line) > 160:
+            continue  # stamps live on short header/footer lines, not in paragraphs
+        for lm in _LABEL_RE.finditer(line):
+            ds = _dates(line[lm.end():lm.end() + 30])
+            if ds and ds[0][0] == 0 and _plausible(ds[0][2]):
+                rank = _LABELS.index(lm.group(1))
+                if best is None or rank < best[0]:
+                    best = (rank, ds[0][2], line[lm.start():lm.end() + ds[0][1]])
+    if best:
+        return MetaField(best[1].isoformat(), "body", best[2])
+    head, tail = lines[:_HEAD_LINES], lines[-_TAIL_LINES:] if len(lines) > _HEAD_LINES else []
+    for where, group in (("header", head), ("signature", list(reversed(tail)))):
+        for line in group:
+            if len(line) > 60:
+                continue
+            for start, end, d in _dates(line):
+                if _plausible(d) and _is_stamp_line(line, start, end):
+                    return MetaField(d.isoformat(), "body", f"{where} date line: {line[:40]}")
+    return MetaField()
+
+
+_TITLE_YEAR = re.compile(_Y + r"\s*年")
+# Where the body states the year it covers, in order of trust.
+_BODY_YEAR = (
+    re.compile(r"现将(?:我[局厅委县市区省旗]|本[局厅委])?(?:的)?" + _Y + r"\s*年"),
+    re.compile(r"^\s*" + _Y + r"\s*年(?:度|以来|,|,|是|全?[市县区省])", re.M),
+    re.compile(r"^\s*一[、.]\s*" + _Y + r"\s*年", re.M),
+)
+
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "O": "0"}
+_CN_YEAR = re.compile(r"[二][〇○零O][一二三四五六七八九〇○零O]{2}(?=年)")
+
+
+def _arabic_years(s: str) -> str:
+    """二〇二二年 -> 2022年 (some titles spell the year in Chinese numerals)."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), s)
+
+
+def find_year(text: str, title: Optional[str], published: Optional[str]) -> MetaField:
+    """The year the report covers: the title's first year, else the opening's, else published - 1."""
+    title = _arabic_years(title) if title else title
+    text = _arabic_years(text[:3000])
+    if title:
+        m = _TITLE_YEAR.search(title)
+        if m:
+            return MetaField(int(m.group(1)), "title", title[:60])
+    head = text[:3000]
+    for rx in _BODY_YEAR:
+        m = rx.search(head)
+        if m:
+            y = int(m.group(1))
+            if 2000 <= y <= dt.date.today().year:
+                return MetaField(y, "body", m.group(0).strip()[:40])
+    if published:
+        return MetaField(int(published[:4]) - 1, "inferred", f"published {published}; reports cover the year before")
+    return MetaField()

@@ -1,0 +1,137 @@
+"""Find a report's title line, the agency it names, and the subject of the opening sentence."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_CJK = "\u4e00-\u9fff"
+_TOPIC = re.compile(r"法治政府建设|法治政府|依法行政|法治建设|依法治[省市县区]")
+_KIND = re.compile(r"报告|情况|打算|总结|年报")
+_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|[((][一二三四五六七八九十\d]+[))]|\d+[.、])")
+_AGENCY_END = re.compile(r"(人民政府|政府|[省市县区州旗盟]委|管委会|管理委员会|局|厅|委员会|办公室|分局|中心)$")
+_HEAD_LINES = 20
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.splitlines()[:200] if ln.strip()][:_HEAD_LINES]
+
+
+def find_title(text: str) -> Optional[str]:
+    """The report title near the top: a short line about 法治政府建设/依法行政 and a report, no sentence.
+
+    A line with a year wins over one without (a section label like '法治政府建设年度报告').
+    """
+    lines = _lines(text)
+    found = [t for t in (_title_at(lines, i) for i in range(len(lines))) if t]
+    dated = [t for t in found if re.search(r"20\d{2}|二[〇○零]", t)]
+    return (dated or found or [None])[0]
+
+
+def _title_at(lines: list[str], i: int) -> Optional[str]:
+    """lines[i] as a title (with the agency line above prepended for '关于…' titles), or None."""
+    flat = re.sub(r"\s+", "", lines[i])
+    if not (6 <= len(flat) <= 80) or _ORDINAL.match(flat) or flat.startswith("《"):
+        return None
+    if re.search(r"[>›»|]|首页|当前位置|您的位置", flat):
+        return None  # breadcrumbs name the site section, not the report
+    if re.search(r"[,。;:]|现将|如下", flat) or not (_TOPIC.search(flat) and _KIND.search(flat)):
+        return None
+    if re.match(r"^(关于|20\d{2}\s*年)", flat):
+        # A two-line title or a letterhead puts the agency above (绍兴市人民政府 / 关于2022年...).
+        for prev in reversed(lines[max(0, i - 3):i]):
+            prev = re.sub(r"文件$", "", re.sub(r"\s+", "", prev))
+            if _is_agency_line(prev):
+                return prev + flat
+    return flat
+
+
+def _is_agency_line(line: str) -> bool:
+    """A bare agency name on its own line (letterhead, signature): short, Chinese only, agency ending."""
+    return 4 <= len(line) <= 30 and bool(_AGENCY_END.search(line)) and bool(re.fullmatch(f"[{_CJK}、]+", line))
+
+
+def signature_agency(text: str) -> Optional[str]:
+    """The signing agency of a closing block '长治市交通运输局' followed by a date line."""
+    lines = [re.sub(r"\s+", "", ln) for ln in text.splitlines()[-40:] if ln.strip()][-8:]
+    for i in range(len(lines) - 1):
+        nxt = lines[i + 1]
+        if _is_agency_line(lines[i]) and re.fullmatch(r"20\d{2}(年\d{1,2}月\d{1,2}日|[-./]\d{1,2}[-./]\d{1,2})", nxt):
+            return lines[i]
+    return None
+
+
+def title_agency(title: Optional[str]) -> Optional[str]:
+    """The agency part of a title: the text before 关于 or the first year; None if it names none."""
+    if not title:
+        return None
+    title = re.sub(r"[((][^()()]{0,20}[))]", "", title)  # 县司法局(县行政复议局): keep the main name
+    m = re.match(r"^(?P<a>.*?)(?:关于|(?=20\d{2}\s*年)|(?=二[〇○零][〇○零一二三四五六七八九]{2}年)|(?=年度))", title)
+    name = (m.group("a") if m else "").strip(" -—")
+    if not name:
+        # '2022年度永嘉县法治政府建设情况报告': the agency follows the year
+        m = re.match(r"^(?:关于)?20\d{2}\s*年度?(?P<a>[" + _CJK + r"、]{2,30}?)(?:推进|全面|法治|依法)", title)
+        name = m.group("a") if m else ""
+    name = re.sub(r"[^" + _CJK + "、]", "", name)
+    if re.match(r"^[全我本]", name):
+        return None  # 关于2022年全市…: a scope, not an agency
+    return name if len(name) >= 2 else None
+
+
+def normalise_agency(name: str) -> str:
+    """Official spelling: 政府 -> 人民政府, and a '、' between the Party committee and the government."""
+    name = re.sub(r"(?<!人民)政府$", "人民政府", name)
+    # 中共X区委X区人民政府 -> 中共X区委、X区人民政府 (the joint report's two signatories).
+    name = re.sub(r"([省市县区州旗]委)(?!、)(?=(?:中共)?[" + _CJK + r"]+人民政府$)", r"\1、", name)
+    return name
+
+
+_OPENING = re.compile(r"(?:^|(?<=[。\n]))[ \t\u3000]*20\d{2}\s*年(?:度)?(?:以来)?\s*[,,]\s*(?P<rest>[^\n]{0,200})")
+_PRELUDE = re.compile(r"^在[^,,。]{0,80}?(?:领导|支持|指导|关心|监督|帮助)[^,,。]{0,12}?下\s*[,,]?\s*")
+_STOP = ("坚持", "认真", "全面", "深入", "紧紧", "高度", "围绕", "进一步", "始终", "按照", "聚焦", "扎实", "不断",
+         "积极", "持续", "在", "把", "着力", "贯彻", "严格", "切实", "以", "紧扣", "立足", "牢固", "锚定", "继续",
+         "扎扎实实", "大力", "强化", "狠抓", "主动", "按", "认", "结合", "落实", "紧密", "推进", "统筹", "自觉",
+         "牢牢", "充分", "对标", "秉持", "全力", "努力", "奋力", "坚定", "始", "一")
+_SUBJECT = re.compile(r"^(?P<s>[" + _CJK + "、]{1,30}?)(?=" + "|".join(sorted(_STOP, key=len, reverse=True)) + ")")
+
+
+def _subject_of(sentence: str) -> Optional[str]:
+    for _ in range(3):
+        stripped = _PRELUDE.sub("", sentence)
+        if stripped == sentence:
+            break
+        sentence = stripped
+    s = _SUBJECT.match(sentence)
+    return s.group("s") if s else None
+
+
+# A subject found outside the '2020年,' opening must look like an actor: 我局, 江苏省司法厅, 南昌县, 县政府.
+_ACTOR = re.compile(r"^我[局厅县市区省旗州]|^本[局厅]|(局|厅|政府|委|[省市县区州旗])$")
+
+
+def opening_subject(text: str) -> Optional[str]:
+    """Who acts in the opening sentence '2020年,[在…领导下,]我局/南昌县/县委、县政府 坚持…'.
+
+    When the report opens otherwise ('2022年是极为不平凡的一年。江苏省司法厅在…'), the first two sentences
+    of the first paragraph are tried.
+    """
+    m = _OPENING.search(text[:4000])
+    subject = _subject_of(m.group("rest")) if m else None
+    if subject:
+        return subject
+    para = next((ln.strip() for ln in text[:4000].splitlines() if "。" in ln and len(ln.strip()) >= 40), "")
+    for sentence in para.split("。")[:2]:
+        cand = _subject_of(re.sub(r"^20\d{2}\s*年(?:度)?(?:以来)?\s*[,,]\s*", "", sentence.strip()))
+        if cand and _ACTOR.search(cand):
+            return cand
+    return None
+
+
+_ADDRESSEE = re.compile(r"(?m)^\s*(?P<a>[" + _CJK + r"、]{2,40})\s*[::]\s*$")
+
+
+def addressee(text: str) -> Optional[str]:
+    """A salutation line such as '市委、市政府:' or '国务院:' near the top."""
+    m = _ADDRESSEE.search(text[:1500])
+    if m and re.search(r"(委|政府|国务院|办公室|局|厅)$", m.group("a")):
+        return m.group("a")
+    return None
