@@ -129,7 +129,9 @@ class Warehouse:
                     cols = ", ".join(_child_table(c) for c in arrow.column_names)
                     self.con.execute(f"INSERT INTO {_child_table(table)} ({cols}) SELECT {cols} FROM _batch")
                 finally:
-                    self.con.unregister("_batch")
+                    # After a failed statement DuckDB refuses everything but ROLLBACK; the view goes with it.
+                    with contextlib.suppress(duckdb.Error):
+                        self.con.unregister("_batch")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

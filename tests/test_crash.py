@@ -25,7 +25,7 @@ def _counts(db):
     try:
         reports = con.execute("SELECT count(*), count(DISTINCT file_name) FROM reports").fetchone()
         no_sections = con.execute(
-            "SELECT count(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM sections s USING (report_id))"
+            "SELECT count(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM sections s WHERE s.report_id = r.report_id)"
         ).fetchone()[0]
         orphans = con.execute("SELECT count(*) FROM facts WHERE report_id NOT IN (SELECT report_id FROM reports)"
                               ).fetchone()[0]
@@ -42,10 +42,10 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
     # A first, finished ingest of part of the corpus: the kill must not damage it.
     first = sorted(folder.glob("*.txt"))[:10]
     cmd = [sys.executable, "-m", "etl", "ingest", "--db", str(db), "--quiet", "--workers", "1"]
-    assert subprocess.run([*cmd[:3], *map(str, first), *cmd[3:]], cwd=ROOT, capture_output=True).returncode == 0
+    assert subprocess.run([*cmd[:4], *map(str, first), *cmd[4:]], cwd=ROOT, capture_output=True).returncode == 0
     assert _counts(db) == ((10, 10), 0, 0)
 
-    proc = subprocess.Popen([*cmd[:3], str(folder), *cmd[3:]], cwd=ROOT, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([*cmd[:4], str(folder), *cmd[4:]], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     tmp = tmp_path / f"w.duckdb.tmp-{proc.pid}"
     deadline = time.monotonic() + 60
@@ -60,7 +60,7 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
     # Only whole reports: the ten from the finished run, each with its sections, no orphans.
     assert _counts(db) == ((10, 10), 0, 0)
 
-    rerun = subprocess.run([*cmd[:3], str(folder), *cmd[3:]], cwd=ROOT, capture_output=True, text=True)
+    rerun = subprocess.run([*cmd[:4], str(folder), *cmd[4:]], cwd=ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert rerun.stdout.splitlines()[0] == "ingested: 110  unchanged: 10  failed: 0"
     assert _counts(db) == ((120, 120), 0, 0)
