@@ -55,6 +55,17 @@ def _cmd_check(args) -> int:
     return 1 if failures else 0
 
 
+def _cmd_export_parquet(args) -> int:
+    from etl.parquet_export import export_parquet
+
+    if not Path(args.db).is_file():
+        print(f"error: no such warehouse: {args.db}", file=sys.stderr)
+        return 2
+    for view, n in export_parquet(args.db, args.out).items():
+        print(f"{view}: {n} rows → {Path(args.out) / view}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="法治年报观察 ETL: reports → DuckDB warehouse")
     sub = p.add_subparsers(dest="command", required=True)
@@ -75,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="run the data checks (SQL that must return no rows)")
     chk.add_argument("--db", required=True)
     chk.set_defaults(func=_cmd_check)
+
+    pq = sub.add_parser("export-parquet", help="write the public views as Parquet partitioned by year")
+    pq.add_argument("--db", required=True)
+    pq.add_argument("--out", required=True, help="output folder (one sub-folder per view)")
+    pq.set_defaults(func=_cmd_export_parquet)
 
     for extra in ("etl.cli_export", "etl.cli_more"):
         try:

@@ -18,6 +18,7 @@ from etl.warehouse import Warehouse, writing
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
                     "url", "source")
+DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".doc", ".wps"})
 # Checked before reading, so a huge file never enters memory; the readers enforce the same cap on bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -52,13 +53,18 @@ def read_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
 
 
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Every report file under `paths` in a stable order: manifests, sidecars and hidden files are skipped."""
+    """Every report file under `paths`, in a stable order.
+
+    In folders, only document extensions are taken (legacy .doc/.wps too, so that they get a clear reason);
+    manifests, sidecars, ground truth and hidden files are left alone. A file named explicitly is always taken.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
-        candidates = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in candidates:
-            if f.is_file() and not f.name.startswith(".") and f.name != MANIFEST_NAME \
-                    and not f.name.endswith(".meta.json"):
+        if not p.is_dir():
+            out.append(p)
+            continue
+        for f in sorted(p.rglob("*")):
+            if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DOCUMENT_SUFFIXES:
                 out.append(f)
     return out
 

@@ -40,6 +40,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+# The views other tools may read (the Parquet export writes these).
+PUBLIC_VIEWS = ("v_reports", "v_facts", "v_sections", "v_terms", "ingest_log")
 # Tables with a report_id that a re-parse must never delete: reviewers' work and the ingest history.
 _KEPT_TABLES = frozenset({"reports", "corrections", "ingest_log_t"})
 
@@ -75,9 +77,11 @@ class Warehouse:
 
     def init_schema(self) -> None:
         self.con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        extra = _HERE / "schema_terms.sql"
-        if extra.exists():
-            self.con.execute(extra.read_text(encoding="utf-8"))
+        # Feature schemas extend the core one; they run after it, in this order.
+        for extra in ("schema_terms.sql", "schema_review.sql"):
+            path = _HERE / extra
+            if path.exists():
+                self.con.execute(path.read_text(encoding="utf-8"))
 
     # ---- writing ---------------------------------------------------------------------------------------
     def set_indicators(self, rows: list[dict]) -> None:
@@ -229,6 +233,31 @@ class Warehouse:
             return cur.execute(sql, bound).df()
         finally:
             cur.close()
+
+    def view_batches(self, view: str, with_year: bool = True, batch_rows: int = 100_000):
+        """Stream a public view as Arrow record batches, with the report's year joined in when the view lacks it."""
+        if view not in PUBLIC_VIEWS:
+            raise ValueError(f"not a public view: {view!r}")
+        cols = {c for (c,) in self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [view]).fetchall()}
+        if with_year and "year" not in cols and "report_id" in cols:
+            sql = f"SELECT v.*, r.year FROM {view} v LEFT JOIN reports r USING (report_id)"
+        else:
+            sql = f"SELECT * FROM {view}"
+        cur = self.con.cursor()
+        return cur.sql(sql).to_arrow_reader(batch_rows)
+
+    def execute(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Run the named write statement etl/commands/<name>.sql with bound parameters, in one transaction."""
+        sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
+        bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(sql, bound)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
 
     def scalar(self, sql_name: str, params: dict[str, Any] | None = None):
         """First cell of a named query."""
