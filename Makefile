@@ -29,5 +29,19 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
+# A separate warehouse of ~3,000 synthetic reports plus the real samples, so trends and rankings have data.
+# It never touches data/warehouse.duckdb.
+DEMO := data/demo
+$(DEMO)/warehouse.duckdb: | $(STAMP)
+	test -f $(DEMO)/corpus/truth.jsonl || $(BIN)/python -m etl synth --n 3000 --out $(DEMO)/corpus --seed 2026
+	$(BIN)/python -m etl ingest $(DEMO)/corpus data/reports --db $@
+
+demo: setup $(DEMO)/warehouse.duckdb
+	WAREHOUSE=$(DEMO)/warehouse.duckdb $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# Benchmarks print ratios against baselines timed in the same run and write bench/results.md.
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean-db:
 	rm -f $(DB) $(DB).lock

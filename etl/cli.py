@@ -92,12 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     pq.add_argument("--out", required=True, help="output folder (one sub-folder per view)")
     pq.set_defaults(func=_cmd_export_parquet)
 
-    for extra in ("etl.cli_export", "etl.cli_more"):
-        try:
-            mod = __import__(extra, fromlist=["register"])
-        except ImportError:
-            continue
-        mod.register(sub)
+    from etl import cli_export, fetch_cli, review_cli, synth_cli
+
+    for feature in (cli_export, synth_cli, fetch_cli, review_cli):
+        feature.register(sub)
     return p
 
 

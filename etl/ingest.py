@@ -64,7 +64,9 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
             out.append(p)
             continue
         for f in sorted(p.rglob("*")):
-            if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DOCUMENT_SUFFIXES:
+            # Hidden folders (the fetcher's .raw/ snapshots, .git) hold no reports of their own.
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+                    and f.suffix.lower() in DOCUMENT_SUFFIXES:
                 out.append(f)
     return out
 
