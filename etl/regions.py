@@ -5,6 +5,7 @@ import csv
 import functools
 import importlib.util
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,12 +65,23 @@ def _location_file() -> Path:
     return Path(spec.origin).parent / "dictionary" / "china_location.txt"
 
 
+def read_location_text(path: Path) -> str:
+    """The file's text; jionlp wheels ship china_location.txt zipped and unzip it on first use, so read the zip."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    archive = path.with_suffix(".zip")
+    if not archive.exists():
+        raise RuntimeError(f"division data not found: neither {path} nor {archive} exists")
+    with zipfile.ZipFile(archive) as zf:
+        return zf.read(path.name).decode("utf-8").replace("\r\n", "\n")  # the zipped copy has CRLF lines
+
+
 def _read_divisions(path: Path) -> list[Place]:
     """Parse the province/city/county rows (0-2 leading tabs); towns and villages are skipped."""
     places: list[Place] = []
     prov = city = None
     # One regex pass over the 12 MB file is ~5x faster than a Python loop over its 700k lines.
-    for tabs, name, code, alias in _ROW.findall(path.read_text(encoding="utf-8")):
+    for tabs, name, code, alias in _ROW.findall(read_location_text(path)):
         depth = len(tabs)
         alias = alias.split("/")[0]
         if depth == 0:
@@ -158,6 +170,17 @@ class Gazetteer:
         for k in list(self._full) + list(self._alias):
             lens.setdefault(k[:2], set()).add(len(k))
         self._lens = {k: sorted(v, reverse=True) for k, v in lens.items()}
+        # Where a name may start: its first characters, from one class each. A character class is one
+        # table lookup in C, so the scan skips most text without a Python step per character; names of
+        # three or more characters get a third class, which leaves far fewer false starts. One-character
+        # names (none in the shipped data) would slip past it and keep the plain loop.
+        keys = set(self._full) | set(self._alias)
+        self._starts = None
+        if keys and min(map(len, keys)) >= 2:
+            short, long = [k for k in keys if len(k) == 2], [k for k in keys if len(k) >= 3]
+            branches = ["".join(_char_class(k[n] for k in group) for n in range(width))
+                        for group, width in ((long, 3), (short, 2)) if group]
+            self._starts = re.compile("|".join(branches))
 
     @staticmethod
     def _add(index: dict[str, list[Place]], key: str, p: Place) -> None:
@@ -184,28 +207,46 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Leftmost-longest scan for names; a name inside a longer one is not reported."""
+        if self._starts is None:
+            return self._find_loop(text)
+        out: list[Mention] = []
+        search, lens = self._starts.search, self._lens
+        m = search(text)
+        while m is not None:
+            i = m.start()
+            # most candidate places start no name at all: reject those without a method call
+            hit = self._hit_at(text, i, out) if text[i:i + 2] in lens else None
+            m = search(text, i + 1 if hit is None else hit.end)
+        return out
+
+    def _find_loop(self, text: str) -> list[Mention]:
+        """find() one character at a time."""
         out: list[Mention] = []
         i, n = 0, len(text)
         while i < n:
-            hit = None
-            for length in self._lens.get(text[i:i + 2], ()):
-                if i + length > n:
-                    continue
-                s = text[i:i + length]
-                if s in self._full:
-                    hit = Mention(i, i + length, s, tuple(self._full[s]), "full")
-                    break
-                if s in self._alias:
-                    hit = Mention(i, i + length, s, tuple(self._alias[s]), "alias")
-                    break
-            if hit is not None and len(hit.surface) == 2 and hit.kind == "full" and not self._standalone(text, i, out):
-                hit = None  # 和县 in 市委和县委, 代县 in 现代县域: two-character names need a clean boundary
-            if hit is None:
-                i += 1
-            else:
-                out.append(hit)
-                i = hit.end
+            hit = self._hit_at(text, i, out)
+            i = i + 1 if hit is None else hit.end
         return out
+
+    def _hit_at(self, text: str, i: int, out: list[Mention]) -> Optional[Mention]:
+        """The longest name starting at i, appended to out; None when there is none or it is not standalone."""
+        hit = None
+        n = len(text)
+        for length in self._lens.get(text[i:i + 2], ()):
+            if i + length > n:
+                continue
+            s = text[i:i + length]
+            if s in self._full:
+                hit = Mention(i, i + length, s, tuple(self._full[s]), "full")
+                break
+            if s in self._alias:
+                hit = Mention(i, i + length, s, tuple(self._alias[s]), "alias")
+                break
+        if hit is not None and len(hit.surface) == 2 and hit.kind == "full" and not self._standalone(text, i, out):
+            hit = None  # 和县 in 市委和县委, 代县 in 现代县域: two-character names need a clean boundary
+        if hit is not None:
+            out.append(hit)
+        return hit
 
     @staticmethod
     def _standalone(text: str, i: int, found: list[Mention]) -> bool:
@@ -242,6 +283,10 @@ class Gazetteer:
             if best > 0 and len(winners) == 1:
                 return winners[0]
         return None
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]"
 
 
 @functools.lru_cache(maxsize=2)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from etl.regions import read_location_text
+
 AGENCY_TYPES_CSV = Path(__file__).parent / "catalog" / "agency_types.csv"
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _SKIPPED_PROVINCES = ("香港特别行政区", "澳门特别行政区", "台湾省")
@@ -75,23 +77,22 @@ def load_divisions(path: Optional[Path] = None) -> Divisions:
     provinces: list[Province] = []
     cur_p: Optional[list] = None
     cur_c: Optional[list] = None
-    with open(path or china_location_path(), encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("\t\t\t"):
-                continue
-            depth = len(line) - len(line.lstrip("\t"))
-            cols = line.strip().split("\t")
-            name, short = cols[0], cols[-1]
-            if depth == 0:
-                cur_p = None if name in _SKIPPED_PROVINCES else [name, short, []]
-                if cur_p:
-                    provinces.append(cur_p)  # type: ignore[arg-type]
-            elif depth == 1 and cur_p is not None:
-                cur_c = None if name == _DIRECT else [name, short, []]
-                if cur_c:
-                    cur_p[2].append(cur_c)
-            elif depth == 2 and cur_p is not None and cur_c is not None:
-                cur_c[2].append((name, short))
+    for line in read_location_text(path or china_location_path()).splitlines(keepends=True):
+        if line.startswith("\t\t\t"):
+            continue
+        depth = len(line) - len(line.lstrip("\t"))
+        cols = line.strip().split("\t")
+        name, short = cols[0], cols[-1]
+        if depth == 0:
+            cur_p = None if name in _SKIPPED_PROVINCES else [name, short, []]
+            if cur_p:
+                provinces.append(cur_p)  # type: ignore[arg-type]
+        elif depth == 1 and cur_p is not None:
+            cur_c = None if name == _DIRECT else [name, short, []]
+            if cur_c:
+                cur_p[2].append(cur_c)
+        elif depth == 2 and cur_p is not None and cur_c is not None:
+            cur_c[2].append((name, short))
     frozen = tuple(Province(p[0], p[1], tuple(City(c[0], c[1], tuple(c[2])) for c in p[2])) for p in provinces)
     cities = tuple((p, c) for p in frozen for c in p.cities)
     counties = tuple((p, c, n, s) for p, c in cities for n, s in c.counties)
