@@ -1,0 +1,1 @@
+"""ETL: report files to typed records to the DuckDB warehouse."""

@@ -11,6 +11,10 @@ class ReportError(Exception):
         self.zh = zh
         self.en = en
 
+    def __reduce__(self):
+        # Worker processes send errors back by pickling; the default would call __init__ with one argument.
+        return (type(self), (self.code, self.zh, self.en))
+
     @property
     def reason(self) -> str:
         """Bilingual reason as stored in ingest_log."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -59,11 +60,28 @@ class Warehouse:
     def open(cls, path: str | os.PathLike, read_only: bool = True) -> Warehouse:
         """Open a warehouse file. A writable open creates the schema when it is missing."""
         path = str(path)
-        con = duckdb.connect(path, read_only=read_only)
+        if read_only:
+            if not os.path.exists(path):
+                raise FileNotFoundError(f"no warehouse at {path}")
+            # DuckDB shares one database instance per path within a process, so a plain read-only connect
+            # would keep serving the old file after an atomic swap. Attaching into a private in-memory
+            # database opens the file anew each time.
+            con = duckdb.connect(":memory:")
+            con.execute(f"ATTACH {_sql_string(path)} AS wh (READ_ONLY)")
+            con.execute("USE wh")
+        else:
+            con = duckdb.connect(path)
         wh = cls(con, path, read_only)
         if not read_only:
             wh.init_schema()
         return wh
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on this warehouse; cursors start in the default catalog, so point it at the attached file."""
+        cur = self.con.cursor()
+        if self.read_only:
+            cur.execute("USE wh")
+        return cur
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -196,7 +214,7 @@ class Warehouse:
 
     def stored_reports(self) -> Iterator[tuple]:
         """(report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source) for rebuild."""
-        cur = self.con.cursor()
+        cur = self.cursor()
         cur.execute("SELECT report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source "
                     "FROM reports ORDER BY report_id")
         while True:
@@ -227,8 +245,8 @@ class Warehouse:
             for key, default in FILTER_DEFAULTS.items():
                 bound.setdefault(key, default)
         # Bind only what the statement names: DuckDB rejects unused named parameters.
-        bound = {k: v for k, v in bound.items() if f"${k}" in sql}
-        cur = self.con.cursor()
+        bound = {k: v for k, v in bound.items() if _names_param(sql, k)}
+        cur = self.cursor()
         try:
             return cur.execute(sql, bound).df()
         finally:
@@ -244,13 +262,13 @@ class Warehouse:
             sql = f"SELECT v.*, r.year FROM {view} v LEFT JOIN reports r USING (report_id)"
         else:
             sql = f"SELECT * FROM {view}"
-        cur = self.con.cursor()
+        cur = self.cursor()
         return cur.sql(sql).to_arrow_reader(batch_rows)
 
     def execute(self, name: str, params: dict[str, Any] | None = None) -> None:
         """Run the named write statement etl/commands/<name>.sql with bound parameters, in one transaction."""
         sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
-        bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+        bound = {k: v for k, v in (params or {}).items() if _names_param(sql, k)}
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(sql, bound)
@@ -263,6 +281,16 @@ class Warehouse:
         """First cell of a named query."""
         df = self.query(sql_name, params)
         return None if df.empty else df.iat[0, 0]
+
+
+def _names_param(sql: str, name: str) -> bool:
+    # $year must not count as naming $year_from: match whole parameter names only.
+    return re.search(rf"\${re.escape(name)}\b", sql) is not None
+
+
+def _sql_string(text: str) -> str:
+    # ATTACH takes no bound parameters; a file path is quoted as an SQL string literal instead.
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _child_table(name: str) -> str:

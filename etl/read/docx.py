@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from etl.errors import ReportError
 
@@ -26,16 +27,33 @@ def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            # Declared sizes come from the central directory: an archive that claims more than the limit is
+            # refused without inflating anything.
+            total = sum(info.file_size for info in infos)
+            if total > MAX_DOCX_UNCOMPRESSED or len(infos) > MAX_DOCX_MEMBERS:
+                raise _bomb(total)
+            if "word/document.xml" not in {info.filename for info in infos}:
+                raise _corrupt("缺少 word/document.xml / no word/document.xml")
+            # Headers can lie, and python-docx inflates members fully: count the real bytes in 1 MB chunks
+            # and stop as soon as the limit is passed.
+            _inflate_within_limit(archive, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error) as exc:
         raise _corrupt(type(exc).__name__) from None
-    # Declared sizes come from the central directory; python-docx inflates members fully, so an archive
-    # that claims more than the limit is refused without inflating anything.
-    total = sum(info.file_size for info in infos)
-    if total > MAX_DOCX_UNCOMPRESSED or len(infos) > MAX_DOCX_MEMBERS:
-        raise ReportError("zip_bomb", f"该 .docx 解压后过大（{total / 1048576:.0f} MB，上限 50 MB），疑似压缩炸弹",
-                          f"The .docx would inflate to {total / 1048576:.0f} MB (limit 50 MB): likely a zip bomb")
-    if "word/document.xml" not in {info.filename for info in infos}:
-        raise _corrupt("缺少 word/document.xml / no word/document.xml")
+
+
+def _bomb(total: int) -> ReportError:
+    return ReportError("zip_bomb", f"该 .docx 解压后过大（超过 {total / 1048576:.0f} MB，上限 50 MB），疑似压缩炸弹",
+                       f"The .docx inflates to over {total / 1048576:.0f} MB (limit 50 MB): likely a zip bomb")
+
+
+def _inflate_within_limit(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for info in infos:
+        with archive.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_DOCX_UNCOMPRESSED:
+                    raise _bomb(total)
 
 
 def _table_lines(table) -> list[str]:
