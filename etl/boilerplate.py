@@ -41,6 +41,12 @@ _WIDGETS = re.compile("|".join((
     r"背景(颜色|色)\s*[:：]",
     r"分享(到|至)?\s*[:：]\s*$",
 )))
+# Cheap tests that tell most prose lines they cannot match. A widget starts with one of these characters;
+# a chrome line starts with one of these (or a space) unless it holds a footer keyword, as the branches of
+# _DROP_LINE say. Keep both in step with the patterns above; tests/test_parse_equivalence.py checks them.
+_WIDGET_START = re.compile("[【\\[字浏阅访点背分]")
+_CHROME_FIRST = frozenset("您当现所首网>»›＞扫分(责编来初复终审签校上下主承技运维相附友")
+_FOOTER_WORD = re.compile("网站标识码|ICP备|ICP证|公网安备|版权所有|Copyright|©")
 _META_LABEL = re.compile(r"(时间|日期|来源|作者|发布|更新|索引号|文号)\s*[:：]")
 _JUNK_ONLY = re.compile(r"^[\s\[\]【】|/:：\-·•,，;；()]*$")
 
@@ -54,6 +60,8 @@ MAX_CHROME_LINE = 150  # characters; longer lines are prose and never dropped by
 
 def _clean_widgets(line: str) -> str | None:
     """Return the line with widgets cut out, None if nothing but widgets was on it, or the line itself."""
+    if not _WIDGET_START.search(line):
+        return line
     cleaned = _WIDGETS.sub(" ", line)
     if cleaned == line:
         return line
@@ -67,7 +75,11 @@ def _clean_widgets(line: str) -> str | None:
 def _is_chrome(line: str) -> bool:
     if line in _NAV_WORDS or line.rstrip(":：") in _NAV_WORDS:
         return True
-    return len(line) <= MAX_CHROME_LINE and _DROP_LINE.match(line) is not None
+    if len(line) > MAX_CHROME_LINE or not line:
+        return False
+    if line[0] not in _CHROME_FIRST and not line[0].isspace() and not _FOOTER_WORD.search(line):
+        return False
+    return _DROP_LINE.match(line) is not None
 
 
 def _is_contact(line: str) -> bool:

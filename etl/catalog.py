@@ -1,6 +1,7 @@
 """Loads and validates the indicator catalogue (etl/catalog/indicators.yaml) into frozen dataclasses."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +82,95 @@ class Catalog:
     def units(self) -> tuple[str, ...]:
         return tuple(sorted({u for i in self.indicators for u in i.units}))
 
+    @functools.cached_property  # computed once per catalogue; not a field, so equality is unchanged
+    def flat_triggers(self) -> tuple[tuple[Indicator, Trigger, bool, Optional[tuple[str, ...]]], ...]:
+        """(indicator, trigger, local, literals) for every trigger in file order.
+
+        local: whether a match of the pattern depends only on the characters it spans (no anchors,
+        lookarounds or back-references, never empty). Only for such a pattern does a match inside part of
+        a text imply a match, in a scan of the whole text, that overlaps that part.
+        literals: strings one of which every match contains (None when the pattern gives none), so a
+        text without any of them holds no match.
+        """
+        return tuple((ind, t, _is_local(t.pattern), _literals(t.pattern))
+                     for ind in self.indicators for t in ind.triggers)
+
+    @functools.cached_property
+    def live_groups(self) -> dict:
+        """Memo for etl.facts: a set of live trigger positions → (indicator, triggers) groups."""
+        return {}
+
     def table_rows(self) -> list[dict]:
         """Rows for the warehouse `indicators` table."""
         return [{"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit, "area": i.area,
                  "kind": i.kind} for i in self.indicators]
+
+
+_NONLOCAL_OPS = ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS")
+
+
+def _is_local(pattern: re.Pattern) -> bool:
+    try:
+        from re import _parser  # private, so any surprise below means 'not local'
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if parsed.getwidth()[0] == 0:
+            return False
+        bad = {getattr(_parser, name) for name in _NONLOCAL_OPS}
+        return _ops_ok(parsed, bad)
+    except Exception:  # a safe default, not an error
+        return False
+
+
+def _ops_ok(node: object, bad: set) -> bool:
+    """No op in `bad` anywhere in a parsed pattern (walks nested groups, branches and repeats)."""
+    if hasattr(node, "data"):  # a SubPattern: a list of (op, argument)
+        return all(op not in bad and _ops_ok(av, bad) for op, av in node.data)
+    if isinstance(node, (list, tuple)):
+        return all(_ops_ok(x, bad) for x in node)
+    return True
+
+
+def _literals(pattern: re.Pattern) -> Optional[tuple[str, ...]]:
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser
+
+        found = _required(_parser.parse(pattern.pattern, pattern.flags), _parser)
+    except Exception:  # a safe default, not an error
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(node: object, P) -> Optional[frozenset[str]]:
+    """Literal strings one of which every match of a parsed sequence contains; None when none is known."""
+    best: Optional[frozenset[str]] = None
+
+    def consider(cands: Optional[frozenset[str]]) -> None:
+        nonlocal best
+        if cands and all(cands) and (best is None or min(map(len, cands)) > min(map(len, best))):
+            best = cands
+
+    run: list[str] = []
+    for op, av in (node.data if hasattr(node, "data") else node):
+        if op is P.LITERAL:
+            run.append(chr(av))
+            continue
+        consider(frozenset({"".join(run)}))  # every part of a sequence is required: keep the longest
+        run = []
+        if op is P.BRANCH:
+            subs = [_required(b, P) for b in av[1]]
+            if all(subs):
+                consider(frozenset().union(*subs))
+        elif op is P.SUBPATTERN:
+            consider(_required(av[3], P))
+        elif op in (P.MAX_REPEAT, P.MIN_REPEAT, P.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_required(av[2], P))
+        elif op is P.ATOMIC_GROUP:
+            consider(_required(av, P))
+    consider(frozenset({"".join(run)}))
+    return best
 
 
 def _regex(value: object, where: str) -> re.Pattern:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from etl.catalog import Catalog, Indicator, Trigger
 from etl.facts_derive import derive_rates
-from etl.facts_rules import CUT_UNIT, in_spans, other_year_clauses, skip_reason
+from etl.facts_rules import CUT_UNIT, in_spans, other_year_clauses, skip_reason, unit_may_count
 from etl.numbers import UNITS, Quantity, find_quantities
 from etl.records import CheckFailure, Fact, Section
-from etl.sentences import Span, bracket_groups, split_clauses, split_sentences
+from etl.sentences import Span, bracket_groups, sentence_bounds, split_clauses
 
 _MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}  # a money indicator stores its own unit: 1.2亿元 → 12000 万元
 _CONF_DOWN = {"high": "medium", "medium": "low", "low": "low"}
@@ -55,14 +55,18 @@ def _blocked(a: int, b: int, others: tuple[Quantity, ...], asides: tuple[Span, .
     return False
 
 
-def _candidates(text: str, q: Quantity, clause: Span, sentence: str, others: tuple[Quantity, ...],
-                asides: tuple[Span, ...], catalog: Catalog) -> list[Candidate]:
-    clause_text = text[clause.start:clause.end]
+# The trigger loops below run over the sentence's live indicators, (indicator, its triggers that may match
+# in the sentence), in catalogue order; a trigger left out could not match there, so the result is the same.
+Live = tuple[tuple[Indicator, tuple[Trigger, ...]], ...]
+
+
+def _candidates(text: str, q: Quantity, clause: Span, clause_text: str, sentence: str, others: tuple[Quantity, ...],
+                asides: tuple[Span, ...], live: Live) -> list[Candidate]:
     out = []
-    for ind in catalog.indicators:
+    for ind, triggers in live:
         if not _unit_fits(q, ind) or (ind.exclude and ind.exclude.search(clause_text)):
             continue
-        for trig in ind.triggers:
+        for trig in triggers:
             if trig.context and not trig.context.search(sentence):
                 continue
             if trig.side in ("before", "both"):
@@ -81,21 +85,21 @@ def _candidates(text: str, q: Quantity, clause: Span, sentence: str, others: tup
     return out
 
 
-def _clause_triggers(text: str, clause: Span, sentence: str, catalog: Catalog) -> list[tuple[Indicator, Trigger]]:
+def _clause_triggers(text: str, clause: Span, sentence: str, live: Live) -> list[tuple[Indicator, Trigger]]:
     """Every (indicator, trigger) that fires anywhere in a clause, for a following clause to inherit."""
     clause_text = text[clause.start:clause.end]
     out = []
-    for ind in catalog.indicators:
+    for ind, triggers in live:
         if ind.exclude and ind.exclude.search(clause_text):
             continue
-        for trig in ind.triggers:
+        for trig in triggers:
             if trig.side != "after" and (not trig.context or trig.context.search(sentence)) \
                     and trig.pattern.search(text, clause.start, clause.end):
                 out.append((ind, trig))
     return out
 
 
-def _ambiguous(best: Candidate, q: Quantity, clause: Span, text: str, catalog: Catalog) -> bool:
+def _ambiguous(best: Candidate, q: Quantity, clause: Span, text: str, live: Live) -> bool:
     """Two indicators listed side by side before one number (学习、培训、宣讲1.2万余次): a lumped total.
 
     A rival trigger of another indicator taking the same unit counts when the text from one trigger's
@@ -104,10 +108,10 @@ def _ambiguous(best: Candidate, q: Quantity, clause: Span, text: str, catalog: C
     """
     if best.t_end > q.start:
         return False
-    for ind in catalog.indicators:
+    for ind, triggers in live:
         if ind.code == best.indicator.code or not _unit_fits(q, ind) or ind.priority < min(1, best.indicator.priority):
             continue
-        for trig in ind.triggers:
+        for trig in triggers:
             for m in trig.pattern.finditer(text, clause.start, q.start):
                 e1, e2 = sorted((m.end(), best.t_end))
                 if e1 < e2 and _LIST_GAP.match(text[e1:e2]):
@@ -122,36 +126,65 @@ def _fact(ind: Indicator, q: Quantity, text: str, sent: Span, conf: str, rule: s
                 char_start=q.start, char_end=q.end, method="reported", confidence=conf, rule=rule)
 
 
+class _Carried:
+    """The triggers a clause inherits: those of the nearest earlier clause that has any.
+
+    Worked out only when a number needs them (rarely), walking back from the clause that asks.
+    """
+
+    def __init__(self, text: str, clauses: tuple[Span, ...], sentence: str, live: Live):
+        self.text, self.clauses, self.sentence, self.live = text, clauses, sentence, live
+        self.own: dict[int, list[tuple[Indicator, Trigger]]] = {}
+
+    def before(self, k: int) -> list[tuple[Indicator, Trigger]]:
+        for j in range(k - 1, -1, -1):
+            if j not in self.own:
+                self.own[j] = _clause_triggers(self.text, self.clauses[j], self.sentence, self.live)
+            if self.own[j]:
+                return self.own[j]
+        return []
+
+
 def _sentence_facts(text: str, sent: Span, context_start: int, quantities: tuple[Quantity, ...], year: Optional[int],
-                    plan: tuple[tuple[int, int], ...], catalog: Catalog) -> list[Fact]:
+                    plan: tuple[tuple[int, int], ...], live: Live, catalog: Catalog) -> list[Fact]:
     sentence = text[context_start:sent.end]  # trigger context: this sentence and the one before
-    clauses = split_clauses(text, sent)
-    skip_clauses = other_year_clauses(text, clauses, year)
     asides = bracket_groups(text, sent.start, sent.end)
+    clauses = split_clauses(text, sent, asides)
+    skip_clauses: Optional[frozenset[int]] = None  # only needed once a number passes the general rules
     facts: list[Fact] = []
-    carried: list[tuple[Indicator, Trigger]] = []
+    carried = _Carried(text, clauses, sentence, live)
+    qi = 0
     for k, clause in enumerate(clauses):
-        in_clause = [q for q in quantities if clause.start <= q.start < clause.end]
-        valid = tuple(q for q in in_clause if skip_reason(text, q, clause) is None)
-        own = _clause_triggers(text, clause, sentence, catalog)
+        while qi < len(quantities) and quantities[qi].start < clause.start:
+            qi += 1  # numbers on a clause separator belong to no clause
+        qj = qi
+        while qj < len(quantities) and quantities[qj].start < clause.end:
+            qj += 1
+        if qj == qi:
+            continue
+        valid = tuple(q for q in quantities[qi:qj] if skip_reason(text, q, clause) is None)
+        qi = qj
+        clause_text = text[clause.start:clause.end]
         for q in valid:
-            if k in skip_clauses or in_spans(q.start, plan):
+            if in_spans(q.start, plan):
+                continue
+            if skip_clauses is None:
+                skip_clauses = other_year_clauses(text, clauses, year)
+            if k in skip_clauses:
                 continue
             others = tuple(o for o in valid if o is not q)
-            cands = _candidates(text, q, clause, sentence, others, asides, catalog)
-            fact = _choose(text, q, sent, clause, cands, carried, facts, catalog)
+            cands = _candidates(text, q, clause, clause_text, sentence, others, asides, live)
+            fact = _choose(text, q, sent, clause, clause_text, k, cands, carried, facts, live, catalog)
             if fact:
                 facts.append(fact)
-        if own:
-            carried = own
     return facts
 
 
-def _choose(text: str, q: Quantity, sent: Span, clause: Span, cands: list[Candidate],
-            carried: list[tuple[Indicator, Trigger]], facts: list[Fact], catalog: Catalog) -> Optional[Fact]:
+def _choose(text: str, q: Quantity, sent: Span, clause: Span, clause_text: str, k: int, cands: list[Candidate],
+            carried: _Carried, facts: list[Fact], live: Live, catalog: Catalog) -> Optional[Fact]:
     if cands:
         best = max(cands, key=Candidate.key)
-        if _ambiguous(best, q, clause, text, catalog):
+        if _ambiguous(best, q, clause, text, live):
             return None
         # a trigger far from its number is less certain to be about it
         conf = best.confidence if best.gap <= _FAR_GAP and q.unit != CUT_UNIT else _CONF_DOWN[best.confidence]
@@ -162,9 +195,8 @@ def _choose(text: str, q: Quantity, sent: Span, clause: Span, cands: list[Candid
         rate = next((i for i in catalog.indicators if i.derive and i.derive.numerator == last), None)
         if rate:
             return _fact(rate, q, text, sent, "medium", f"{rate.code}:share-of:{last}")
-    if carried and _CARRY_PREFIX.match(prefix):
-        clause_text = text[clause.start:clause.end]
-        fits = [(ind, trig) for ind, trig in carried
+    if _CARRY_PREFIX.match(prefix):
+        fits = [(ind, trig) for ind, trig in carried.before(k)
                 if _unit_fits(q, ind) and not (ind.exclude and ind.exclude.search(clause_text))]
         if fits:
             ind, trig = max(fits, key=lambda it: it[0].priority)
@@ -197,12 +229,112 @@ def extract_facts(text: str, sections: tuple[Section, ...], year: Optional[int],
     plan = tuple((s.start, s.end) for s in sections if s.part == "next_year_plan")
     quantities = _mark_cut(text, find_quantities(text, tuple(set(UNITS) | set(catalog.units))))
     starts = [q.start for q in quantities]
+    # Only a sentence holding a number that skip_reason does not reject on its unit alone can hold a fact.
+    bounds = sentence_bounds(text)  # plain pairs: most sentences are dropped before they need a Span
+    firsts = [a for a, _ in bounds]
+    wanted: list[int] = []
+    for q in quantities:
+        if unit_may_count(q):
+            j = bisect_right(firsts, q.start) - 1
+            if j >= 0 and q.start < bounds[j][1] and (not wanted or wanted[-1] != j):
+                wanted.append(j)  # quantities run in text order, so the list stays sorted
+    live = _live_triggers(text, bounds, wanted, catalog)
     facts: list[Fact] = []
-    sentences = split_sentences(text)
-    for k, sent in enumerate(sentences):
-        in_sent = quantities[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
-        if in_sent:
-            context_start = sentences[k - 1].start if k else sent.start
-            facts.extend(_sentence_facts(text, sent, context_start, in_sent, year, plan, catalog))
+    for k in wanted:
+        if not live[k]:
+            continue  # no trigger can match in this sentence: none of its numbers can become a fact
+        a, b = bounds[k]
+        in_sent = quantities[bisect_left(starts, a):bisect_left(starts, b)]
+        group, units = _group(live[k], catalog)
+        # Every fact starts from a number a live indicator could take (a share '占…%' or a carried trigger
+        # needs an earlier fact in the same sentence): without one the sentence yields nothing.
+        if any(unit_may_count(q) and (q.unit in units or q.unit in ("%", CUT_UNIT)) for q in in_sent):
+            context_start = bounds[k - 1][0] if k else a
+            facts.extend(_sentence_facts(text, Span(a, b), context_start, in_sent, year, plan, group, catalog))
     derived, failures = derive_rates(facts, catalog)
     return tuple(facts) + derived, failures
+
+
+def _live_triggers(text: str, bounds: list[tuple[int, int]], wanted: list[int],
+                   catalog: Catalog) -> dict[int, list[int]]:
+    """For the wanted sentences, the positions in catalog.flat_triggers of the triggers that may match inside.
+
+    A trigger is kept where one of its required literals occurs (str.find is far quicker than the
+    regex), else where a whole-text match overlaps the sentence: a local pattern that matches inside a
+    sentence always has such a match (see Catalog.flat_triggers). A sentence can only gain triggers here.
+    """
+    live: dict[int, list[int]] = {j: [] for j in wanted}
+    if not wanted:
+        return live
+    starts = [a for a, _ in bounds]
+    ends = [b for _, b in bounds]
+    lo, hi = starts[wanted[0]], ends[wanted[-1]]  # an occurrence outside these cannot touch a wanted sentence
+    seen: dict[str, list[int]] = {}  # literal → wanted sentences it occurs in; literals recur across triggers
+    for k, (_, trig, local, literals) in enumerate(catalog.flat_triggers):
+        if not local:
+            for lst in live.values():
+                lst.append(k)
+        elif literals:
+            for lit in literals:
+                hits = seen.get(lit)
+                if hits is None:
+                    a, b = max(0, lo - len(lit) + 1), hi + len(lit) - 1
+                    i = text.find(lit, a, b)  # most literals are absent from a report: settle those at once
+                    hits = seen[lit] = [j for j in _overlapped(_find_all(text, lit, i, b), starts, ends)
+                                        if j in live] if i >= 0 else []
+                for j in hits:
+                    lst = live[j]
+                    if not lst or lst[-1] != k:  # k only grows, so each list stays sorted and without repeats
+                        lst.append(k)
+        else:
+            for j in _overlapped([m.span() for m in trig.pattern.finditer(text)], starts, ends):
+                if j in live:
+                    live[j].append(k)
+    return live
+
+
+def _find_all(text: str, lit: str, i: int, end: int) -> list[tuple[int, int]]:
+    """Every occurrence of lit before end, overlapping ones included, from its first one at i."""
+    out = []
+    while i >= 0:
+        out.append((i, i + len(lit)))
+        i = text.find(lit, i + 1, end)
+    return out
+
+
+def _overlapped(spans: list[tuple[int, int]], starts: list[int], ends: list[int]) -> list[int]:
+    """Indexes of the sentences that spans (sorted by start) overlap, ascending and without repeats."""
+    out: list[int] = []
+    last, n = -1, len(starts)
+    for a, b in spans:
+        j = max(bisect_right(ends, a), last + 1)  # sentences up to `last` are in already
+        while j < n and starts[j] < b:
+            out.append(j)
+            last = j
+            j += 1
+    return out
+
+
+def _group(positions: list[int], catalog: Catalog) -> tuple[Live, frozenset[str]]:
+    """(indicator, live triggers) in catalogue order from sorted positions in catalog.flat_triggers,
+    and every unit those indicators take."""
+    key = tuple(positions)
+    found = catalog.live_groups.get(key)
+    if found is None:
+        if len(catalog.live_groups) > 100_000:
+            catalog.live_groups.clear()  # a bound on memory, should a corpus vary without end
+        live = _build_group(positions, catalog)
+        found = catalog.live_groups[key] = (live, frozenset(u for ind, _ in live for u in ind.units))
+    return found
+
+
+def _build_group(positions: list[int], catalog: Catalog) -> Live:
+    out: list[tuple[Indicator, list[Trigger]]] = []
+    flat = catalog.flat_triggers
+    for k in positions:
+        ind, trig = flat[k][:2]
+        if out and out[-1][0] is ind:
+            out[-1][1].append(trig)
+        else:
+            out.append((ind, [trig]))
+    return tuple((ind, tuple(trigs)) for ind, trigs in out)

@@ -18,12 +18,21 @@ _THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年")
 _OTHER_YEAR = re.compile(r"去年|上年|上一年|前年|明年|下一年|来年|(?:十[八九]大|二十大|十[二三四]五”?)(?:以来|期间)"
                          r"|近[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来|间)")
 _COMPARED = re.compile(r"(?:较|比|相比|与|同比|对比)\s?$")
+_RANGE_AFTER = re.compile(r"\s?年?\s?[-—–~～至到]")  # 2021-2025年 seen from its first year
+_PHONE_BEFORE = re.compile(r"\d-$")
+_PHONE_AFTER = re.compile(r"-\d")
+_DOC_BRACKETS = {"〔": "〕", "[": "]", "【": "】"}
 
 # Units no catalogue indicator should take, listed for readability of skip reasons.
 CUT_UNIT = "?"  # the unit of a number at the very end of a cut-off excerpt: its trigger decides
 # Money (元, 万元) is not here: only an indicator of kind money accepts it.
 _NEVER = frozenset({"年", "月", "日", "号", "周年", "岁", "学时", "课时", "小时", "分钟",
                     "个百分点", "百分点", "倍", "天", "周"})
+
+
+def unit_may_count(q: Quantity) -> bool:
+    """False when skip_reason rejects q on its unit alone, wherever it stands."""
+    return q.unit is not None and (q.unit == CUT_UNIT or q.unit not in _NEVER)
 
 
 def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
@@ -41,9 +50,9 @@ def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
         return "ordinal or rank"
     if _DELTA_ONLY.search(before):
         return "a change, not a level"
-    if re.search(r"\d-$", text[max(0, q.start - 2):q.start]) or re.match(r"-\d", text[q.end:q.end + 2]):
+    if _PHONE_BEFORE.search(text[max(0, q.start - 2):q.start]) or _PHONE_AFTER.match(text[q.end:q.end + 2]):
         return "phone or code"
-    for g in bracket_groups(text, clause.start, clause.end, {"〔": "〕", "[": "]", "【": "】"}):
+    for g in bracket_groups(text, clause.start, clause.end, _DOC_BRACKETS):
         if g.start < q.start < g.end:
             return "document number"
     if q.chinese:
@@ -63,13 +72,15 @@ def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
 
 def _years_in(text: str, clause: Span) -> list[int]:
     """Year mentions in a clause, outside brackets and ranges such as 2021-2025年; a comparison is -1."""
-    groups = bracket_groups(text, clause.start, clause.end)
+    groups = None  # most clauses name no year, so the brackets are looked at only when one does
     years = []
     for m in _YEAR.finditer(text, clause.start, clause.end):
+        if groups is None:
+            groups = bracket_groups(text, clause.start, clause.end)
         if any(g.start <= m.start() < g.end for g in groups):
             continue
-        if _RANGE_NEAR.search(text[max(0, m.start() - 4):m.start()]) or re.match(
-                r"\s?年?\s?[-—–~～至到]", text[m.end(1):m.end(1) + 4]):
+        if _RANGE_NEAR.search(text[max(0, m.start() - 4):m.start()]) or _RANGE_AFTER.match(
+                text[m.end(1):m.end(1) + 4]):
             continue
         years.append(-1 if _COMPARED.search(text[max(clause.start, m.start() - 3):m.start()]) else int(m.group(1)))
     return years

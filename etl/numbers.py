@@ -1,6 +1,7 @@
 """Pure parsing of quantities as Chinese reports write them: 6,200余人次, 2.5万, 98.3%, 三百余件, 3至5次."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -38,6 +39,10 @@ _NUM_RE = re.compile(
 )
 
 
+assert list(_NUM_RE.groupindex) == ["pct", "num", "hi", "mult", "infix", "mult2", "percent"]  # see _quantity
+_NUM_START = re.compile(f"[\\d{_CN_DIGITS}]")  # every first character _NUM_RE can match (百 of 百分之 too)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """One number found in a text; offsets index the text it was found in."""
@@ -58,6 +63,11 @@ class Quantity:
 
 def parse_number(s: str) -> Optional[float]:
     """'6,200' / '2.5万' / '一千二百' / '两' → float; None when s is not a number."""
+    return _parse_number(s)
+
+
+@functools.lru_cache(maxsize=8192)  # reports repeat the same few numerals; cn2an is slow
+def _parse_number(s: str) -> Optional[float]:
     s = s.strip()
     if not s:
         return None
@@ -75,63 +85,95 @@ def parse_number(s: str) -> Optional[float]:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _units_re(units: tuple[str, ...]) -> re.Pattern:
+    """An optional space, then the first of `units` that fits (an alternation tries branches in order).
+
+    The space is possessive: as before, once a space is taken the unit must follow it.
+    """
+    return re.compile(f"{_SP}+(" + "|".join(re.escape(u) for u in units) + ")" if units else "(?!)")
+
+
 def _unit_at(text: str, pos: int, units: tuple[str, ...]) -> tuple[Optional[str], int]:
     """The unit that starts at pos (after an optional space), and where it ends."""
-    m = re.match(_SP, text[pos:])
-    p = pos + (m.end() if m else 0)
-    for u in units:
-        if text.startswith(u, p):
-            return u, p + len(u)
+    return _unit_match(text, pos, _units_re(units))
+
+
+def _unit_match(text: str, pos: int, units_re: re.Pattern) -> tuple[Optional[str], int]:
+    m = units_re.match(text, pos)  # matching in place: slicing text[pos:] copied the rest of the text
+    if m:
+        return m.group(1), m.end()
     return None, pos
 
 
-def _quantity(text: str, m: re.Match, units: tuple[str, ...]) -> Optional[Quantity]:
-    is_cn = not m.group("num")[0].isdigit()
-    value = parse_number(m.group("num"))
+_APPROX_SUFFIX_RE = re.compile("|".join(APPROX_SUFFIXES))  # tried in order, like a loop over them
+
+
+def _quantity(text: str, m: re.Match, units_re: re.Pattern) -> Optional[Quantity]:
+    # Groups fetched once, by position: this runs for every number in every report.
+    pct, num, hi, mult1, infix, mult2, percent = m.groups()
+    is_cn = not num[0].isdigit()
+    value = _parse_number(num)
     if value is None:
         return None
-    high = parse_number(m.group("hi")) if m.group("hi") else None
-    if m.group("hi") and (high is None or len(m.group("hi")) > 6 or high <= value):
+    high = _parse_number(hi) if hi else None
+    if hi and (high is None or len(hi) > 6 or high <= value):
         return None  # a phone number such as 0755-12345678, or not a range at all
     mult = 1.0
-    for g in ("mult", "mult2"):
-        if m.group(g):
-            mult *= _MULT[m.group(g).strip()]
+    for g in (mult1, mult2):
+        if g:
+            mult *= _MULT[g.strip()]
     value *= mult
     high = high * mult if high is not None else None
-    start, end = m.start("num"), m.end()
-    approx = bool(m.group("infix")) or high is not None
-    if m.group("pct") or m.group("percent"):
+    start, end = m.start(2), m.end()
+    approx = bool(infix) or high is not None
+    if pct or percent:
         unit, unit_end = "%", end
-        if m.group("pct"):
-            start = m.start("pct")
+        if pct:
+            start = m.start(1)
     else:
         # the span stops before a trailing space so that it is the number as written
         end = m.start() + len(m.group(0).rstrip())
-        unit, unit_end = _unit_at(text, end, units)
+        um = units_re.match(text, end)  # _unit_match, inlined: this runs for every number
+        unit, unit_end = (um.group(1), um.end()) if um else (None, end)
         if unit == "万":  # 10万 without a following unit was consumed above; a bare 万 here is prose
             unit, unit_end = None, end
     if unit is None:
         unit_end = end
     if text[max(0, start - 2):start].endswith(APPROX_PREFIXES):
         approx = True
-    for suf in APPROX_SUFFIXES:
-        if text.startswith(suf, unit_end):
-            approx, unit_end = True, unit_end + len(suf)
-            break
+    sm = _APPROX_SUFFIX_RE.match(text, unit_end)
+    if sm:
+        approx, unit_end = True, sm.end()
     return Quantity(value, unit, approx, start, end, unit_end, is_cn, high)
+
+
+@functools.lru_cache(maxsize=16)
+def _longest_first(units: frozenset[str]) -> tuple[str, ...]:
+    # Ties in length cannot both fit at one place, so sorting them by name only makes the cache key stable.
+    return tuple(sorted(units | {"万元", "亿元"}, key=lambda u: (-len(u), u)))
 
 
 def find_quantities(text: str, units: tuple[str, ...] = UNITS) -> tuple[Quantity, ...]:
     """Every number in text with its unit and qualifiers, left to right. Never raises."""
-    units = tuple(sorted(set(units) | {"万元", "亿元"}, key=len, reverse=True))
+    units_re = _units_re(_longest_first(frozenset(units)))
     out = []
-    for m in _NUM_RE.finditer(text):
-        if not m.group("num"):
+    # The same matches as _NUM_RE.finditer(text), found faster: a number can only start at a digit, a
+    # Chinese numeral or 百分之, and a character class finds those places in C, where the full pattern
+    # (led by a lookbehind) would be tried at every character. The lookbehind still sees text before pos.
+    find_start, match = _NUM_START.search, _NUM_RE.match
+    pos = 0
+    while (s := find_start(text, pos)) is not None:
+        at = s.start()
+        m = match(text, at)
+        if m is None:
+            pos = at + 1
             continue
-        q = _quantity(text, m, units)
-        if q is not None:
-            out.append(q)
+        pos = m.end() if m.end() > at else at + 1
+        if m.group(2):
+            q = _quantity(text, m, units_re)
+            if q is not None:
+                out.append(q)
     return tuple(out)
 
 

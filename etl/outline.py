@@ -13,6 +13,7 @@ _LINE_HEADINGS = (
     (2, re.compile(rf"^\([{_CN}]{{1,3}}\)\s*")),
     (3, re.compile(r"^(?:\d{1,2}[、.](?![\d%])|\(\d{1,2}\))\s*")),
 )
+_MARKER_START = frozenset("第(" + _CN)
 # 一是/二是 open a point inside a paragraph, always at a sentence start.
 _INLINE_POINT = re.compile(rf"(?:^|(?<=[。;:!?]))\s*([{_CN}]{{1,3}}是)(?=[^{_CN}])")
 _HEADING_END = re.compile(r"[。;!?]")
@@ -64,14 +65,17 @@ def _raw_sections(text: str) -> list[tuple[int, str, int]]:
     for line in text.split("\n"):
         stripped = line.lstrip()
         lead = len(line) - len(stripped)
-        for depth, rx in _LINE_HEADINGS:
+        # Every heading marker starts with 第, a Chinese numeral, '(' or a digit (\d is str.isdecimal);
+        # other lines, most of them, skip the three patterns.
+        first = stripped[:1]
+        for depth, rx in _LINE_HEADINGS if first and (first in _MARKER_START or first.isdecimal()) else ():
             m = rx.match(stripped)
             if m:
                 heading = _heading_text(stripped, m.end())
                 if heading:
                     out.append((depth, heading, pos + lead))
                 break
-        for m in _INLINE_POINT.finditer(line):
+        for m in _INLINE_POINT.finditer(line) if "是" in line else ():
             start = m.start(1)
             heading = _heading_text(line[start:], len(m.group(1)))
             if heading:

@@ -20,7 +20,7 @@ class ParseContext:
     catalog: Any
 
     @classmethod
-    def load(cls) -> "ParseContext":
+    def load(cls) -> ParseContext:
         from etl.catalog import load_catalog
         from etl.regions import Gazetteer
 

@@ -42,7 +42,6 @@ def _undecodable_error() -> ReportError:
 _IMPLAUSIBLE = re.compile(
     "[^\n\r\t\f\x20-\x7e\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff5e\uffe0-\uffe6"
     "\u2000-\u22ff\u2500-\u25ff\u2460-\u24ff\u3200-\u32ff\u00a0-\u00bf\u00d7\u00f7]+")
-_WHITESPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")  # \w covers letters, digits and CJK ideographs (str.isalnum)
 
 
@@ -55,7 +54,7 @@ def plausibility(text: str) -> float:
 
 def content_ratio(text: str) -> float:
     """Share of letters, digits and ideographs among the non-space characters."""
-    non_space = len(_WHITESPACE.sub("", text))
+    non_space = sum(map(len, text.split()))  # str.split and \s agree on whitespace; split is quicker
     if not non_space:
         return 1.0
     return len(_NOT_WORD.sub("", text)) / non_space
@@ -122,7 +121,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         if found is None:
             raise _binary_error()
         return found
-    if data and sum(data.count(b) for b in _CONTROL_BYTES) / len(data) > MAX_CONTROL_RATIO:
+    # One pass deleting the control bytes counts them all (data.count per byte value made 28 passes).
+    if data and (len(data) - len(data.translate(None, _CONTROL_BYTES))) / len(data) > MAX_CONTROL_RATIO:
         raise _binary_error()
     declared_codec = canonical_codec(declared) if declared else None
     # A declared UTF-16/32 on a page without a BOM is a known authoring mistake (browsers ignore it too).
