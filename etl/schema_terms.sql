@@ -1,0 +1,25 @@
+-- Keyword tables (etl/terms.py fills them through etl/rows.py). Loaded after schema.sql; idempotent.
+
+CREATE TABLE IF NOT EXISTS terms (
+    report_id  VARCHAR NOT NULL,
+    term       VARCHAR NOT NULL CHECK (length(term) > 0),
+    n          INTEGER NOT NULL CHECK (n > 0),
+    PRIMARY KEY (report_id, term)
+);
+
+CREATE TABLE IF NOT EXISTS report_tokens (
+    report_id  VARCHAR PRIMARY KEY,
+    tokens     INTEGER NOT NULL CHECK (tokens >= 0)  -- word tokens, stopwords included: the per-token base
+);
+
+-- Public views (a contract: add columns, never remove them).
+CREATE OR REPLACE VIEW v_terms AS
+SELECT report_id, term, n FROM terms;
+
+-- The bases for normalised frequencies: tokens and characters per report. tokens is NULL for a report
+-- ingested before term counting existed (run `python -m etl rebuild`).
+CREATE OR REPLACE VIEW v_report_stats AS
+SELECT r.report_id, k.tokens, r.char_count, COALESCE(d.distinct_terms, 0) AS distinct_terms
+FROM reports r
+LEFT JOIN report_tokens k USING (report_id)
+LEFT JOIN (SELECT report_id, count(*) AS distinct_terms FROM terms GROUP BY report_id) d USING (report_id);
