@@ -1,0 +1,88 @@
+"""CLI: `python -m etl corrections export|import`, to merge several reviewers' corrections through CSV files."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from etl.corrections import Correction, ImportPlan, from_row, plan_import, read_csv, save, write_csv
+
+
+def export_corrections(db: str, out: str) -> int:
+    """Write every correction in the warehouse at `db` to the CSV `out`; returns how many."""
+    from etl.warehouse import Warehouse
+
+    with Warehouse.open(db, read_only=True) as wh:
+        rows = wh.query("review_corrections").to_dict("records")
+    return write_csv(rows, out)
+
+
+def existing_corrections(wh) -> list[Correction]:
+    return [from_row(r) for r in wh.query("review_corrections").to_dict("records")]
+
+
+def import_corrections(db: str, path: str) -> tuple[ImportPlan, list[tuple[int, str]]]:
+    """Merge the CSV at `path` into the warehouse at `db`: new rows are written, conflicts only reported."""
+    from etl.warehouse import writing
+
+    incoming, bad = read_csv(path)
+    with writing(db) as wh:
+        plan = plan_import(existing_corrections(wh), incoming)
+        save(wh, plan.new)
+    return plan, bad
+
+
+def describe_conflict(incoming: Correction, standing: Correction) -> str:
+    where = incoming.field if incoming.target == "report" else \
+        f"{incoming.indicator}@{incoming.char_start}-{incoming.char_end}"
+    return (f"{incoming.report_id} {where}: {incoming.reviewer} {incoming.action} {_values(incoming)} "
+            f"vs {standing.reviewer} {standing.action} {_values(standing)} (uid {incoming.uid})")
+
+
+def _values(c: Correction) -> str:
+    if c.action == "override":
+        return repr(c.new_text)
+    if c.action in ("edit", "add"):
+        return f"{c.new_value:g} {c.new_unit} {c.new_indicator}"
+    return ""
+
+
+def _cmd_export(args) -> int:
+    if not Path(args.db).is_file():
+        print(f"error: no such warehouse: {args.db}", file=sys.stderr)
+        return 2
+    n = export_corrections(args.db, args.out)
+    print(f"exported {n} correction(s) to {args.out}")
+    return 0
+
+
+def _cmd_import(args) -> int:
+    for p, what in ((args.db, "warehouse"), (args.infile, "file")):
+        if not Path(p).is_file():
+            print(f"error: no such {what}: {p}", file=sys.stderr)
+            return 2
+    try:
+        plan, bad = import_corrections(args.db, args.infile)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"imported: {len(plan.new)}  already present: {len(plan.duplicates)}  conflicts: {len(plan.conflicts)}"
+          f"  invalid: {len(bad)}")
+    for incoming, standing in plan.conflicts:
+        print(f"  CONFLICT {describe_conflict(incoming, standing)}")
+    for line, err in bad:
+        print(f"  INVALID line {line}: {err}")
+    return 1 if plan.conflicts or bad else 0
+
+
+def register(subparsers) -> None:
+    """Add `corrections export` and `corrections import` to the etl command line."""
+    cor = subparsers.add_parser("corrections", help="export or import reviewers' corrections (CSV)")
+    sub = cor.add_subparsers(dest="corrections_command", required=True)
+    exp = sub.add_parser("export", help="write every correction to a CSV (UTF-8 with BOM)")
+    exp.add_argument("--db", required=True)
+    exp.add_argument("--out", required=True, help="FILE.csv")
+    exp.set_defaults(func=_cmd_export)
+    imp = sub.add_parser("import", help="merge a corrections CSV; conflicts are listed, never overwritten")
+    imp.add_argument("--db", required=True)
+    imp.add_argument("--in", dest="infile", required=True, help="FILE.csv")
+    imp.set_defaults(func=_cmd_import)
