@@ -1,0 +1,32 @@
+-- Keyword in context: every occurrence of $term (exact substring) in the filtered reports' stored text, with
+-- $width characters either side (line breaks shown as spaces). total = all occurrences, before $limit.
+WITH docs AS (
+    SELECT r.report_id, r.agency, r.year, r.file_name, s.raw_text AS txt,
+           (length(s.raw_text) - length(replace(s.raw_text, $term, ''))) // length($term) AS k
+    FROM v_reports r JOIN reports s USING (report_id)
+    WHERE {{report_filter}} AND length($term) > 0 AND contains(s.raw_text, $term)
+), ranked AS (
+    -- Only the reports that hold the first $limit occurrences are split below: counting is cheap, splitting
+    -- every text that mentions a common term is not.
+    SELECT *, sum(k) OVER (ORDER BY year NULLS LAST, agency NULLS LAST, report_id ROWS UNBOUNDED PRECEDING) - k
+              AS before, sum(k) OVER () AS total
+    FROM docs
+), pieces AS (
+    SELECT report_id, agency, year, file_name, txt, total, len(string_split(txt, $term)) AS n_parts,
+           unnest(string_split(txt, $term)) AS part, generate_subscripts(string_split(txt, $term), 1) AS i
+    FROM ranked WHERE before < $limit
+), hits AS (
+    -- occurrence i starts after pieces 1..i and i-1 copies of the term
+    SELECT *, CAST(sum(length(part)) OVER (PARTITION BY report_id ORDER BY i) + (i - 1) * length($term)
+                   AS INTEGER) AS char_start
+    FROM pieces
+)
+SELECT report_id, agency, year, file_name, char_start,
+       replace(substring(txt, greatest(char_start - $width, 0) + 1, char_start - greatest(char_start - $width, 0)),
+               chr(10), ' ') AS left_ctx,
+       $term AS keyword,
+       replace(substring(txt, char_start + length($term) + 1, $width), chr(10), ' ') AS right_ctx,
+       CAST(total AS BIGINT) AS total
+FROM hits WHERE i < n_parts
+ORDER BY year NULLS LAST, agency NULLS LAST, report_id, char_start
+LIMIT $limit

@@ -1,0 +1,7 @@
+-- Every correction to one report (its metadata and its facts), oldest first: the audit trail.
+SELECT correction_id, uid, report_id, content_hash, target, field, indicator, char_start, char_end, action,
+       new_text, new_value, new_unit, new_indicator, old_text, evidence, evidence_start, span_text, reviewer,
+       reason, created_at
+FROM corrections
+WHERE report_id = $report_id
+ORDER BY created_at, correction_id

@@ -1,0 +1,63 @@
+"""对比 Compare: two to five agencies side by side: indicator values and coverage of the 纲要 areas."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.charts import area_chart
+from ui.db import run_query
+from ui.exports import export_buttons
+from ui.i18n import t, t_opt
+from ui.page import indicator_names, labelled, nothing_matches, plot, provenance, start
+from ui.shape import area_shares, compare_table
+
+MIN_PICK, MAX_PICK = 2, 5
+
+filters = start("compare.title", "compare.caption")
+if filters is not None:
+    reports = run_query("report_list", filters)
+    agencies = sorted(reports["agency"].dropna().unique()) if not reports.empty else []
+    if len(agencies) < MIN_PICK:
+        nothing_matches() if not agencies else st.info(t("compare.need_two"))
+    else:
+        if "cmp_pick" in st.session_state:  # keep only agencies the current filter still shows
+            st.session_state["cmp_pick"] = [a for a in st.session_state["cmp_pick"] if a in agencies]
+        pick = st.multiselect(t("compare.pick"), agencies, default=agencies[:MIN_PICK], key="cmp_pick",
+                              max_selections=MAX_PICK)
+        if len(pick) < MIN_PICK:
+            st.info(t("compare.need_two"))
+        else:
+            names = indicator_names()
+            values = run_query("compare_values", {**filters, "pick": pick})
+            years = sorted({int(y) for y in values["year"].dropna()}, reverse=True)
+            st.subheader(t("compare.indicators"))
+            if not years:
+                st.info(t("compare.no_values"))
+                table = values
+            else:
+                year = st.selectbox(t("compare.year"), years, key="cmp_year")
+                table = compare_table(values, year, names)
+                st.caption(t("compare.cell_help"))
+                table = table.reset_index().rename(columns={"indicator_name": t("col.indicator")})
+                missing = [a for a in pick if a not in table.columns]
+                for a in missing:  # an agency without a report that year is a column of dashes, not absent
+                    table[a] = "—"
+                st.dataframe(table, hide_index=True, key="cmp_table")
+            files = reports.loc[reports["agency"].isin(pick), "file_name"].tolist()
+            codes = values["indicator"].unique().tolist() if not values.empty else []
+            export_buttons(table, "compare", provenance(filters, t("compare.indicators"), files, codes,
+                                                        agencies=", ".join(pick)), key="cmp")
+
+            st.subheader(t("compare.areas"))
+            st.caption(t("compare.areas_help"))
+            shares = area_shares(run_query("compare_areas", {**filters, "pick": pick}))
+            area_labels = {a: t_opt("area", a) for a in shares["area"].unique()} if not shares.empty else {}
+            if shares.empty:
+                st.info(t("compare.no_areas"))
+            else:
+                plot(area_chart(shares, area_labels), key="cmp_area_chart")
+            area_table = shares.assign(area=shares["area"].map(lambda a: area_labels.get(a, a)),
+                                       share=(shares["share"] * 100).round(1))
+            area_table = labelled(area_table)
+            st.dataframe(area_table, hide_index=True, key="cmp_area_table")
+            export_buttons(area_table, "compare_areas",
+                           provenance(filters, t("compare.areas"), files, agencies=", ".join(pick)), key="cmp_area")

@@ -1,0 +1,80 @@
+"""导入 Import: upload reports (and a manifest.csv), run the ETL with a progress bar, show what happened."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl.ingest import ingest
+from ui.charts import count_bars
+from ui.db import refresh, run_query, warehouse_exists, warehouse_path
+from ui.exports import export_buttons
+from ui.filters import current_filters
+from ui.i18n import t
+from ui.page import labelled, plot, provenance, synthetic_banner
+from ui.uploads import stage
+
+st.title(t("import.title"))
+st.caption(t("import.caption"))
+if warehouse_exists():
+    synthetic_banner(current_filters())
+uploads = st.file_uploader(t("import.files"), type=["txt", "html", "htm", "docx", "pdf", "csv"],
+                           accept_multiple_files=True, key="imp_files")
+if st.button(t("import.run"), type="primary", disabled=not uploads, key="imp_run"):
+    with tempfile.TemporaryDirectory(prefix="fazhi-upload-") as tmp:
+        paths, manifest, rejected = stage([(f.name, f.getvalue()) for f in uploads], Path(tmp))
+        bar = st.progress(0.0, text=t("import.progress", done=0, total=len(paths)))
+
+        def on_progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=t("import.progress", done=done, total=total))
+
+        try:
+            # One process: the upload is small, and worker processes would outlive a Streamlit rerun.
+            summary = ingest([str(p) for p in paths], warehouse_path(), manifest=str(manifest) if manifest else None,
+                             workers=1, progress=False, on_progress=on_progress) if paths else None
+        except ValueError as exc:  # a malformed manifest
+            st.error(t("import.bad_manifest", error=str(exc)))
+            summary = None
+        bar.progress(1.0, text=t("import.done"))
+        refresh()  # the ingest swapped a new warehouse file in: drop cached connections and results
+    rows = [(n, "ingested", "") for n in (summary.ingested if summary else [])]
+    rows += [(n, "unchanged", "") for n in (summary.unchanged if summary else [])]
+    rows += [(n, "failed", r) for n, r in (summary.failed if summary else [])]
+    rows += [(n, "failed", r) for n, r in rejected]
+    st.session_state["imp_result"] = pd.DataFrame(rows, columns=["file_name", "status", "reason"])
+    st.session_state["imp_checks"] = dict(summary.check_failures) if summary else {}
+
+result = st.session_state.get("imp_result")
+if result is not None:
+    st.subheader(t("import.result"))
+    counts = result["status"].value_counts().reindex(["ingested", "unchanged", "failed"], fill_value=0)
+    c = st.columns(3)
+    for col, status in zip(c, counts.index, strict=True):
+        col.metric(t(f"import.{status}"), int(counts[status]))
+    if counts["failed"]:
+        st.error(t("import.some_failed", n=int(counts["failed"])))
+    for check, bad in st.session_state.get("imp_checks", {}).items():
+        st.warning(t("import.check_failed", check=check, n=len(bad)))
+    chart = pd.DataFrame({"status": [t(f"import.{s}") for s in counts.index], "n": counts.values})
+    plot(count_bars(chart, "status", "n"), key="imp_chart")
+    shown = labelled(result.assign(status=result["status"].map(lambda s: t(f"import.{s}"))))
+    st.dataframe(shown, hide_index=True, key="imp_table")
+    export_buttons(shown, "import_result", provenance(current_filters(), t("import.result"),
+                                                      result["file_name"].tolist()), key="imp")
+
+st.subheader(t("import.log"))
+if not warehouse_exists():
+    st.info(t("import.first_time"))
+else:
+    log = run_query("ingest_recent", {"limit": 200})
+    if log.empty:
+        st.info(t("import.no_log"))
+    else:
+        by_status = log["status"].value_counts().reindex(["ingested", "unchanged", "failed"], fill_value=0)
+        plot(count_bars(pd.DataFrame({"status": [t(f"import.{s}") for s in by_status.index],
+                                      "n": by_status.values}), "status", "n"), key="imp_log_chart")
+        log = labelled(log.assign(status=log["status"].map(lambda s: t(f"import.{s}"))))
+        st.dataframe(log, hide_index=True, key="imp_log")
+        export_buttons(log, "ingest_log", provenance(current_filters(), t("import.log")), key="imp_log")

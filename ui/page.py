@@ -1,0 +1,137 @@
+"""Helpers every page shares: title and banners, empty states, indicator names, provenance, links, charts."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui.db import run_query, warehouse_exists
+from ui.filters import current_filters, describe, query_string, render_filters
+from ui.i18n import LANG_KEY, lang, t, t_opt
+
+IMPORT_PAGE = "pages/import_page.py"
+REPORT_URL = "report"  # url_path of the report reader (app.py)
+PLOT_CONFIG = {"displaylogo": False,
+               "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "fazhi-chart"}}
+
+
+def language_toggle() -> None:
+    """The sidebar's English toggle; ?lang=en in the URL switches it on for a shared link."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = st.query_params.get("lang") == "en"
+    st.sidebar.toggle("English", key=LANG_KEY)
+    if st.session_state[LANG_KEY]:
+        st.query_params["lang"] = "en"
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+
+
+def start(title_key: str, caption_key: str | None = None) -> dict[str, Any] | None:
+    """Title, synthetic-data banner; returns the filters, or None (after saying what to do) without data."""
+    st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
+    if not warehouse_exists():
+        st.info(t("empty.no_warehouse"))
+        st.page_link(IMPORT_PAGE, label=t("empty.go_import"), icon=":material/upload_file:")
+        return None
+    if "filters" not in st.session_state:
+        # The page ran without the router: Streamlit's legacy pages/ mode can run a page file directly on a
+        # server's very first request. Draw the filters here so the page still honours the URL.
+        render_filters()
+    filters = current_filters()
+    synthetic_banner(filters)
+    return filters
+
+
+def synthetic_banner(filters: dict[str, Any]) -> None:
+    """Warn when the reports in view include synthetic ones: they must never end up in an assessment."""
+    synthetic = run_query("synthetic_count", filters)
+    if not synthetic.empty and int(synthetic.iat[0, 0]) > 0:
+        st.warning(t("banner.synthetic", n=int(synthetic.iat[0, 0])))
+
+
+def nothing_matches() -> None:
+    """The message for a filter (or a warehouse) with no matching reports."""
+    st.info(t("empty.no_match"))
+    st.page_link(IMPORT_PAGE, label=t("empty.go_import"), icon=":material/upload_file:")
+
+
+def indicators() -> pd.DataFrame:
+    """The catalogue (from the warehouse's indicators table), all filters off: names never depend on them."""
+    return run_query("indicators", {})
+
+
+def indicator_names() -> dict[str, str]:
+    df = indicators()
+    if df.empty:
+        return {}
+    col = "name_en" if lang() == "en" else "name_zh"
+    return dict(zip(df["code"], df[col], strict=True))
+
+
+def indicator_units() -> dict[str, str]:
+    df = indicators()
+    return {} if df.empty else dict(zip(df["code"], df["unit"], strict=True))
+
+
+def provenance(filters: dict[str, Any], title: str, sources: list[str] | None = None,
+               codes: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    """What the 说明 sheet of an XLSX export records."""
+    defs = run_query("indicator_defs", {"codes": sorted(set(codes or []))}) if codes else pd.DataFrame()
+    return {"title": title, "filters": describe(filters), "sources": sorted(set(sources or [])),
+            "indicators": defs, **extra}
+
+
+def source_files(filters: dict[str, Any]) -> list[str]:
+    df = run_query("report_list", filters)
+    return [] if df.empty else df["file_name"].tolist()
+
+
+def report_url(report_id: str, filters: dict[str, Any] | None = None) -> str:
+    """A relative link that opens the report reader on one report, keeping the filters."""
+    return REPORT_URL + query_string(filters or current_filters(), report=report_id)
+
+
+def with_links(df: pd.DataFrame, filters: dict[str, Any]) -> pd.DataFrame:
+    """Add a 'link' column (report reader URL) for st.column_config.LinkColumn."""
+    out = df.copy()
+    out.insert(0, "link", [report_url(r, filters) for r in out["report_id"]])
+    return out
+
+
+def link_column() -> dict[str, Any]:
+    return {"link": st.column_config.LinkColumn(t("common.open_report"), display_text=t("common.open"))}
+
+
+def plot(fig, key: str | None = None) -> None:
+    st.plotly_chart(fig, config=PLOT_CONFIG, key=key)
+
+
+def pct(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{100 * float(v):.0f}%"
+
+
+def labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Column names from the label table (col.<name>) in the current language; unknown names stay."""
+    from ui.i18n import labels
+
+    out = df.copy()
+    for col, prefix in (("method", "method"), ("confidence", "confidence"), ("level", "level"),
+                        ("agency_type", "agency_type")):
+        if col in out and out[col].dtype == object:  # coded values in words; free text is left alone
+            out[col] = out[col].map(lambda v, p=prefix: t_opt(p, v) if isinstance(v, str) else v)
+    return out.rename(columns={c: t(f"col.{c}") for c in out.columns if f"col.{c}" in labels()})
+
+
+def pick_indicator(codes: list[str], names: dict[str, str], units: dict[str, str], key: str,
+                   default: str | None = None) -> str:
+    """Indicator selectbox kept in the URL (?indicator=code), so the view can be bookmarked and shared."""
+    if key not in st.session_state or st.session_state[key] not in codes:
+        wanted = st.query_params.get("indicator")
+        st.session_state[key] = wanted if wanted in codes else (default if default in codes else codes[0])
+    code = st.selectbox(t("common.indicator"), codes, key=key,
+                        format_func=lambda c: f"{names.get(c, c)} ({units.get(c, '')})")
+    st.query_params["indicator"] = code
+    return code

@@ -1,0 +1,56 @@
+"""Uploaded files → a temp folder the ingest can read: names sanitised, types and manifest checked."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+ALLOWED = (".txt", ".html", ".htm", ".docx", ".pdf")
+MANIFEST = "manifest.csv"
+MAX_NAME = 120
+
+
+def safe_name(name: str) -> str:
+    """A file name with no directory part, no control characters and no path separators.
+
+    'a/../../etc/passwd' → 'passwd'; '..\\x.txt' → 'x.txt'; names that end up empty or dotted get a neutral
+    name so they can still be reported. The extension is kept because the reader picks the format by it.
+    """
+    name = unicodedata.normalize("NFC", str(name))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # control, format, unassigned
+    name = name.strip().lstrip(".").strip()
+    if not name:
+        name = "upload"
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: MAX_NAME - len(ext) - 1] + "." + ext) if dot and len(ext) <= 8 else name[:MAX_NAME]
+    return name
+
+
+def stage(files: list[tuple[str, bytes]], folder: Path) -> tuple[list[Path], Path | None, list[tuple[str, str]]]:
+    """Write uploads into `folder`. Returns (report paths, manifest path or None, rejected (name, reason))."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    manifest: Path | None = None
+    rejected: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for raw_name, data in files:
+        name = safe_name(raw_name)
+        if name.lower() == MANIFEST:
+            manifest = folder / "_manifest" / MANIFEST  # outside the report folder: not read as a report
+            manifest.parent.mkdir(exist_ok=True)
+            manifest.write_bytes(data)
+            continue
+        if not name.lower().endswith(ALLOWED):
+            rejected.append((name, "不支持的文件类型 / unsupported file type"))
+            continue
+        if name in used:  # two uploads with one name: the second would overwrite the first
+            rejected.append((name, "重复的文件名 / duplicate file name"))
+            continue
+        used.add(name)
+        path = folder / "reports" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths, manifest, rejected
