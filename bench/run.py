@@ -49,9 +49,8 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, int, s
 
 def etl_benchmark(corpus: Path, work: Path, workers_list: list[int]) -> dict:
     """End-to-end ingest throughput (MB/s of stored report text) and bare segmentation on the same texts."""
-    import rjieba
-
     import duckdb
+    import rjieba
 
     res: dict = {"runs": []}
     for k in workers_list:
@@ -244,7 +243,7 @@ def _extraction_score(corpus: Path, db: Path) -> str:
         if ind in core:
             facts.setdefault(name, []).append((ind, value, ev))
     cols = ("agency", "agency_type", "level", "province", "city", "county", "year", "published")
-    meta = {r[0]: dict(zip(cols, r[1:])) for r in con.execute(
+    meta = {r[0]: dict(zip(cols, r[1:], strict=True)) for r in con.execute(
         f"SELECT file_name, {', '.join(cols[:-1])}, published::VARCHAR FROM v_reports").fetchall()}
     con.close()
     score, mscore = Score(), MetaScore()

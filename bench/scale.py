@@ -33,8 +33,9 @@ def replicate_warehouse(base: Path, out: Path, size: int) -> None:
                 CASE WHEN agency IS NULL THEN NULL ELSE agency || '#' || k END AS agency)
             FROM reports, k""")
         for t in tables:
-            con.execute(f"INSERT INTO {t} SELECT * EXCLUDE (k) REPLACE (substr(md5(report_id || '#' || k), 1, 16) AS report_id) "
-                        f"FROM {t}, k WHERE report_id IN (SELECT report_id FROM reports WHERE file_name NOT LIKE '%#%')")
+            con.execute(f"INSERT INTO {t} SELECT * EXCLUDE (k) "
+                        f"REPLACE (substr(md5(report_id || '#' || k), 1, 16) AS report_id) FROM {t}, k "
+                        "WHERE report_id IN (SELECT report_id FROM reports WHERE file_name NOT LIKE '%#%')")
         # Trim to the exact size (drop the surplus copies of the last round).
         con.execute("CREATE TEMP TABLE drop_ids AS SELECT report_id FROM reports "
                     "ORDER BY (file_name LIKE '%#%'), file_name OFFSET ?", [size])

@@ -95,7 +95,8 @@ def test_manifest_overrides_fields_and_survives_rebuild(tmp_path):
     db = tmp_path / "w.duckdb"
     assert ingest([str(folder)], str(db), workers=1, progress=False).exit_code == 0
     sql = "SELECT agency, agency_src, published::VARCHAR, published_src, url, on_time FROM v_reports"
-    expected = [("深圳市宝安区发展和改革局", "manifest", "2021-03-01", "manifest", "https://example.gov.cn/a.html", True)]
+    expected = [("深圳市宝安区发展和改革局", "manifest", "2021-03-01", "manifest",
+                 "https://example.gov.cn/a.html", True)]
     assert _rows(db, sql) == expected
     assert rebuild(str(db), progress=False).exit_code == 0
     assert _rows(db, sql) == expected
