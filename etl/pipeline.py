@@ -9,22 +9,26 @@ from etl.errors import ReportError
 from etl.records import ParsedReport
 
 # Bump when parsing changes in a way that `rebuild` should pick up; stored with every report.
-PARSER_VERSION = "2026.11.1"
+PARSER_VERSION = "2026.11.2"
 
 
 @dataclass(frozen=True)
 class ParseContext:
-    """What parsing needs loaded once per process: the division gazetteer and the indicator catalogue."""
+    """What parsing needs loaded once per process: gazetteer, indicator catalogue, tokenizer and stopwords."""
 
     gazetteer: Any
     catalog: Any
+    tokenizer: Any = None  # etl.segment.Tokenizer; None skips term counting
+    stopwords: frozenset[str] = frozenset()  # general stopwords only: the genre list is a view-time switch
 
     @classmethod
     def load(cls) -> ParseContext:
         from etl.catalog import load_catalog
         from etl.regions import Gazetteer
+        from etl.segment import Tokenizer, load_stopwords
 
-        return cls(gazetteer=Gazetteer.load(), catalog=load_catalog())
+        return cls(gazetteer=Gazetteer.load(), catalog=load_catalog(), tokenizer=Tokenizer.load(),
+                   stopwords=load_stopwords())
 
 
 def content_hash(data: bytes) -> str:
@@ -54,7 +58,14 @@ def parse_text(text: str, file_name: str, digest: str, fmt: str, encoding: str |
         meta = apply_manifest(meta, manifest_row)
     sections = parse_outline(text)
     facts, checks = extract_facts(text, sections, meta.value("year"), ctx.catalog)
+    terms, tokens = (), 0
+    if ctx.tokenizer is not None:
+        from etl.terms import count_terms
+
+        counted = count_terms(text, ctx.tokenizer, ctx.stopwords)
+        terms, tokens = counted.terms, counted.tokens
     return ParsedReport(
         file_name=file_name, content_hash=digest, fmt=fmt, encoding=encoding, raw_text=text, meta=meta,
-        sections=sections, facts=tuple(facts), checks=tuple(checks), source=source,
+        sections=sections, facts=tuple(facts), checks=tuple(checks), source=source, terms=terms,
+        token_count=tokens,
     )
