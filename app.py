@@ -35,4 +35,9 @@ pages = [st.Page(str(ROOT / f), title=t(key), url_path=url, icon=icon, default=(
          for f, key, url, icon in PAGES if (ROOT / f).exists()]
 nav = st.navigation(pages)
 render_filters()
-nav.run()
+# Pages draw the filters themselves only when they run without this router (see ui.page.start).
+st.session_state["_routed"] = True
+try:
+    nav.run()
+finally:
+    st.session_state.pop("_routed", None)

@@ -385,3 +385,15 @@ def test_import_page_runs_the_etl(tmp_path, monkeypatch):
     assert db.exists()
     at = open_page()  # the new warehouse is visible without a restart
     assert at.metric[0].value == "1"
+
+
+def test_a_page_run_without_the_router_keeps_its_filters_on_reruns(demo):
+    """Legacy pages/ mode runs a page file alone: its sidebar filters must survive a rerun (a button click)."""
+    at = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=30)
+    at.query_params["province"] = "广东省"
+    at.run()
+    assert [m.label for m in at.sidebar.multiselect][:1] == ["省份"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.multiselect[0].value == ["广东省"]
+    assert at.session_state["filters"]["provinces"] == ["广东省"]

@@ -165,6 +165,11 @@ def write_url(filters: dict[str, Any]) -> None:
     st.session_state[_LAST_URL] = wanted
 
 
+def drawn_before() -> bool:
+    """Whether this session has drawn the filter widgets (False when a caller set st.session_state.filters)."""
+    return _LAST_URL in st.session_state
+
+
 def current_filters() -> dict[str, Any]:
     """The filters app.py rendered this run (defaults when a page runs on its own)."""
     got = st.session_state.get("filters")

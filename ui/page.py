@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.db import run_query, warehouse_exists
-from ui.filters import current_filters, describe, query_string, render_filters
+from ui.filters import current_filters, describe, drawn_before, query_string, render_filters
 from ui.i18n import LANG_KEY, lang, t, t_opt
 
 IMPORT_PAGE = "pages/import_page.py"
@@ -36,9 +36,10 @@ def start(title_key: str, caption_key: str | None = None) -> dict[str, Any] | No
         st.info(t("empty.no_warehouse"))
         st.page_link(IMPORT_PAGE, label=t("empty.go_import"), icon=":material/upload_file:")
         return None
-    if "filters" not in st.session_state:
-        # The page ran without the router: Streamlit's legacy pages/ mode can run a page file directly on a
-        # server's very first request. Draw the filters here so the page still honours the URL.
+    if not st.session_state.get("_routed") and ("filters" not in st.session_state or drawn_before()):
+        # The page ran without the router (Streamlit's legacy pages/ mode, or a page file run on its own):
+        # draw the filters here, on every run, so the page still honours the URL and keeps its sidebar.
+        # Filters a caller put into the session without widgets (a test, an embedding) are used as given.
         render_filters()
     filters = current_filters()
     synthetic_banner(filters)
