@@ -8,12 +8,9 @@ from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
 from ui.page import (
-    indicator_names,
-    indicators,
+    choose_stated_indicator,
     labelled,
     link_column,
-    nothing_matches,
-    pick_indicator,
     plot,
     provenance,
     start,
@@ -24,58 +21,49 @@ from ui.shape import ranking
 ALL = "__all__"  # the peer-group choice that drops like-for-like comparison; the page says so
 
 filters = start("rank.title", "rank.caption")
-if filters is not None:
-    cat = indicators()
-    used = run_query("indicators", filters)
-    codes = used.loc[used["n_facts"] > 0, "code"].tolist() if not used.empty else []
-    if not codes:
-        nothing_matches()
+chosen = choose_stated_indicator(filters, "rk_indicator") if filters is not None else None
+if chosen is not None:
+    code, names, units = chosen
+    unit = units.get(code, "")
+    facts = run_query("best_facts", {**filters, "indicator": code})
+    years = sorted({int(y) for y in facts["year"].dropna()}, reverse=True)
+    c1, c2, c3 = st.columns(3)
+    year = c1.selectbox(t("rank.year"), years, key="rk_year")
+    groups = run_query("peer_groups", {**filters, "rank_year": year})
+    choices = [f"{lv}|{ty}" for lv, ty in zip(groups["level"], groups["agency_type"], strict=True)] + [ALL]
+
+    def group_label(g: str) -> str:
+        if g == ALL:
+            return t("rank.all_groups")
+        lv, ty = g.split("|", 1)
+        return f"{t_opt('level', lv)} · {t_opt('agency_type', ty)}"
+
+    group = c2.selectbox(t("rank.peer_group"), choices, key="rk_group", format_func=group_label)
+    sort_by = c3.radio(t("rank.sort_by"), ["value", "change"], key="rk_sort", horizontal=True,
+                       format_func=lambda s: t(f"rank.sort_{s}"))
+    level, atype = (None, None) if group == ALL else group.split("|", 1)
+    if group == ALL:
+        st.warning(t("rank.not_like_for_like"))
     else:
-        names = indicator_names()
-        units = dict(zip(cat["code"], cat["unit"], strict=True))
-        # The default is the indicator most reports state: the first view should have the most to show.
-        busiest = used.sort_values("n_facts", ascending=False, kind="mergesort")["code"].iat[0]
-        code = pick_indicator(codes, names, units, "rk_indicator", busiest)
-        unit = units.get(code, "")
-        facts = run_query("best_facts", {**filters, "indicator": code})
-        years = sorted({int(y) for y in facts["year"].dropna()}, reverse=True)
-        c1, c2, c3 = st.columns(3)
-        year = c1.selectbox(t("rank.year"), years, key="rk_year")
-        groups = run_query("peer_groups", {**filters, "rank_year": year})
-        choices = [f"{lv}|{ty}" for lv, ty in zip(groups["level"], groups["agency_type"], strict=True)] + [ALL]
-
-        def group_label(g: str) -> str:
-            if g == ALL:
-                return t("rank.all_groups")
-            lv, ty = g.split("|", 1)
-            return f"{t_opt('level', lv)} · {t_opt('agency_type', ty)}"
-
-        group = c2.selectbox(t("rank.peer_group"), choices, key="rk_group", format_func=group_label)
-        sort_by = c3.radio(t("rank.sort_by"), ["value", "change"], key="rk_sort", horizontal=True,
-                           format_func=lambda s: t(f"rank.sort_{s}"))
-        level, atype = (None, None) if group == ALL else group.split("|", 1)
-        if group == ALL:
-            st.warning(t("rank.not_like_for_like"))
-        else:
-            st.info(t("rank.peer_note", group=group_label(group), year=year))
-        # The year before must count for "change" even when the filter starts at the ranked year.
-        base = run_query("rank_base", {**filters, "year_from": None, "year_to": None, "indicator": code,
-                                       "rank_year": year, "peer_level": level, "peer_type": atype})
-        ranked = ranking(base, year, sort_by)
-        metric = "change" if sort_by == "change" else "value"
-        if ranked[metric].notna().sum() == 0:
-            st.info(t("rank.no_values"))
-        else:
-            plot(ranking_bars(ranked, metric, unit, f"{names.get(code, code)} · {year}"), key="rk_chart")
-        ties = int(ranked["tie"].sum())
-        missing = int((ranked["status"] == "missing").sum())
-        st.caption(t("rank.ties_missing", ties=ties, missing=missing))
-        table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}")))
-        table = with_links(table, filters)
-        table = labelled(table.drop(columns=["report_id"]))
-        st.dataframe(table, hide_index=True, key="rk_table", column_config=link_column())
-        files = run_query("report_list", filters)
-        files = files.loc[files["report_id"].isin(base["report_id"]), "file_name"].tolist()
-        export_buttons(table.drop(columns=["link"]), f"ranking_{code}_{year}",
-                       provenance(filters, t("rank.title"), files, [code], year=year, peer_group=group_label(group),
-                                  sort_by=sort_by), key="rk")
+        st.info(t("rank.peer_note", group=group_label(group), year=year))
+    # The year before must count for "change" even when the filter starts at the ranked year.
+    base = run_query("rank_base", {**filters, "year_from": None, "year_to": None, "indicator": code,
+                                   "rank_year": year, "peer_level": level, "peer_type": atype})
+    ranked = ranking(base, year, sort_by)
+    metric = "change" if sort_by == "change" else "value"
+    if ranked[metric].notna().sum() == 0:
+        st.info(t("rank.no_values"))
+    else:
+        plot(ranking_bars(ranked, metric, unit, f"{names.get(code, code)} · {year}"), key="rk_chart")
+    ties = int(ranked["tie"].sum())
+    missing = int((ranked["status"] == "missing").sum())
+    st.caption(t("rank.ties_missing", ties=ties, missing=missing))
+    table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}")))
+    table = with_links(table, filters)
+    table = labelled(table.drop(columns=["report_id"]))
+    st.dataframe(table, hide_index=True, key="rk_table", column_config=link_column())
+    files = run_query("report_list", filters)
+    files = files.loc[files["report_id"].isin(base["report_id"]), "file_name"].tolist()
+    export_buttons(table.drop(columns=["link"]), f"ranking_{code}_{year}",
+                   provenance(filters, t("rank.title"), files, [code], year=year, peer_group=group_label(group),
+                              sort_by=sort_by), key="rk")

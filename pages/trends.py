@@ -8,68 +8,59 @@ from ui.charts import peer_band, trend_lines
 from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
-from ui.page import indicator_names, indicators, labelled, nothing_matches, pick_indicator, plot, provenance, start
+from ui.page import choose_stated_indicator, labelled, plot, provenance, start
 from ui.shape import peer_stats, trend_series
 
 MAX_DEFAULT_LINES = 8  # more lines than this are unreadable; the user can add more
 
 filters = start("trends.title", "trends.caption")
-if filters is not None:
-    cat = indicators()
-    used = run_query("indicators", filters)
-    codes = used.loc[used["n_facts"] > 0, "code"].tolist() if not used.empty else []
-    if not codes:
-        nothing_matches()
+chosen = choose_stated_indicator(filters, "tr_indicator") if filters is not None else None
+if chosen is not None:
+    code, names, units = chosen
+    facts = run_query("best_facts", {**filters, "indicator": code})
+    facts["region"] = facts["province"].fillna("") + facts["city"].fillna("")
+    lo = filters["year_from"] or int(facts["year"].min())
+    hi = filters["year_to"] or int(facts["year"].max())
+    years = list(range(int(lo), int(hi) + 1))
+    mode = st.radio(t("trends.by"), ["agency", "region"], horizontal=True, key="tr_mode",
+                    format_func=lambda m: t(f"trends.by_{m}"))
+    unit = units.get(code, "")
+    if mode == "agency":
+        options = sorted(facts["agency"].dropna().unique())
+        chosen = st.multiselect(t("trends.agencies"), options, default=options[:MAX_DEFAULT_LINES],
+                                key="tr_agencies")
+        data = facts[facts["agency"].isin(chosen)]
+        series = trend_series(data, "agency", years)
+        st.caption(t("trends.each_agency"))
+        plot(trend_lines(series, "agency", unit, names.get(code, code)), key="tr_chart")
+        table = series
     else:
-        names = indicator_names()
-        units = dict(zip(cat["code"], cat["unit"], strict=True))
-        # The default is the indicator most reports state: the first view should have the most to show.
-        busiest = used.sort_values("n_facts", ascending=False, kind="mergesort")["code"].iat[0]
-        code = pick_indicator(codes, names, units, "tr_indicator", busiest)
-        facts = run_query("best_facts", {**filters, "indicator": code})
-        facts["region"] = facts["province"].fillna("") + facts["city"].fillna("")
-        lo = filters["year_from"] or int(facts["year"].min())
-        hi = filters["year_to"] or int(facts["year"].max())
-        years = list(range(int(lo), int(hi) + 1))
-        mode = st.radio(t("trends.by"), ["agency", "region"], horizontal=True, key="tr_mode",
-                        format_func=lambda m: t(f"trends.by_{m}"))
-        unit = units.get(code, "")
-        if mode == "agency":
-            options = sorted(facts["agency"].dropna().unique())
-            chosen = st.multiselect(t("trends.agencies"), options, default=options[:MAX_DEFAULT_LINES],
-                                    key="tr_agencies")
-            data = facts[facts["agency"].isin(chosen)]
-            series = trend_series(data, "agency", years)
-            st.caption(t("trends.each_agency"))
-            plot(trend_lines(series, "agency", unit, names.get(code, code)), key="tr_chart")
+        options = sorted(r for r in facts["region"].unique() if r)
+        chosen = st.multiselect(t("trends.regions"), options, default=options[:MAX_DEFAULT_LINES],
+                                key="tr_regions")
+        show = st.radio(t("trends.show"), ["each", "median"], horizontal=True, key="tr_show",
+                        format_func=lambda m: t(f"trends.show_{m}"))
+        data = facts[facts["region"].isin(chosen)]
+        if show == "each":
+            data = data.assign(line=data["region"] + " · " + data["agency"].fillna(t("common.unknown")))
+            series = trend_series(data, "line", years)
+            st.caption(t("trends.each_agency_region"))
+            plot(trend_lines(series, "line", unit, names.get(code, code)), key="tr_chart")
             table = series
         else:
-            options = sorted(r for r in facts["region"].unique() if r)
-            chosen = st.multiselect(t("trends.regions"), options, default=options[:MAX_DEFAULT_LINES],
-                                    key="tr_regions")
-            show = st.radio(t("trends.show"), ["each", "median"], horizontal=True, key="tr_show",
-                            format_func=lambda m: t(f"trends.show_{m}"))
-            data = facts[facts["region"].isin(chosen)]
-            if show == "each":
-                data = data.assign(line=data["region"] + " · " + data["agency"].fillna(t("common.unknown")))
-                series = trend_series(data, "line", years)
-                st.caption(t("trends.each_agency_region"))
-                plot(trend_lines(series, "line", unit, names.get(code, code)), key="tr_chart")
-                table = series
-            else:
-                stats = peer_stats(data, "region")
-                stats["level"] = stats["level"].map(lambda v: t_opt("level", v))
-                stats["agency_type"] = stats["agency_type"].map(lambda v: t_opt("agency_type", v))
-                st.caption(t("trends.median_help"))
-                plot(peer_band(stats, "region", unit, names.get(code, code)), key="tr_chart")
-                table = stats
-        st.caption(t("trends.markers"))
-        if table.empty or ("value" in table and table["value"].notna().sum() == 0):
-            st.info(t("trends.no_values"))
-        table = labelled(table)
-        st.dataframe(table, hide_index=True, key="tr_table")
-        sources = data["report_id"].tolist() if "report_id" in data else []
-        files = run_query("report_list", filters)
-        files = files.loc[files["report_id"].isin(sources), "file_name"].tolist() if not files.empty else []
-        export_buttons(pd.DataFrame(table), f"trend_{code}",
-                       provenance(filters, t("trends.title"), files, [code], mode=mode), key="tr")
+            stats = peer_stats(data, "region")
+            stats["level"] = stats["level"].map(lambda v: t_opt("level", v))
+            stats["agency_type"] = stats["agency_type"].map(lambda v: t_opt("agency_type", v))
+            st.caption(t("trends.median_help"))
+            plot(peer_band(stats, "region", unit, names.get(code, code)), key="tr_chart")
+            table = stats
+    st.caption(t("trends.markers"))
+    if table.empty or ("value" in table and table["value"].notna().sum() == 0):
+        st.info(t("trends.no_values"))
+    table = labelled(table)
+    st.dataframe(table, hide_index=True, key="tr_table")
+    sources = data["report_id"].tolist() if "report_id" in data else []
+    files = run_query("report_list", filters)
+    files = files.loc[files["report_id"].isin(sources), "file_name"].tolist() if not files.empty else []
+    export_buttons(pd.DataFrame(table), f"trend_{code}",
+                   provenance(filters, t("trends.title"), files, [code], mode=mode), key="tr")

@@ -1,63 +1,26 @@
 """One real-browser run: `streamlit run app.py` on a free port, Debian chromium driven by Playwright."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from .conftest import ROOT
+from .live_app import ARGS, CHROMIUM, start_server, stop_server
 from .test_queries import BAOAN, CHANGSHA, NANSHAN, build_demo_warehouse
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     db = build_demo_warehouse(tmp_path_factory.mktemp("browser") / "demo.duckdb")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
-    env = {**os.environ, "WAREHOUSE": str(db)}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true", "--server.fileWatcherType", "none",
-                                 "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_server(db, tmp_path_factory.mktemp("log") / "streamlit.log")
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail("streamlit did not start:\n" + Path(log).read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def test_overview_and_trends_in_chromium(server):

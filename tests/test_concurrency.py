@@ -7,60 +7,22 @@ old or the new report count, never an error or a half-written state.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's chromium, as in tests/test_browser.py; missing → a failure, not a skip
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from tests.live_app import ARGS, CHROMIUM, healthy, start_server, stop_server
 
 N_SYNTH = 1000
 OLD, NEW = "5", f"{5 + N_SYNTH:,}"
 TIME_BUDGET = 90.0  # seconds for the whole test
 PAUSE = 1.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "WAREHOUSE": str(db)}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true", "--server.fileWatcherType", "none",
-                                 "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while not _healthy(base):
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail("streamlit did not start:\n" + log.read_text(errors="replace")[-3000:])
-        time.sleep(0.2)
-    return proc, base
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok"
-    except OSError:
-        return False
 
 
 def _browser_load(page, base: str) -> str:
@@ -101,7 +63,7 @@ def test_pages_keep_loading_during_a_1000_report_ingest(warehouse, tmp_path):
 
     started = time.monotonic()
     db, synth = warehouse
-    server, base = _start_server(db, tmp_path / "streamlit.log")
+    server, base = start_server(db, tmp_path / "streamlit.log")
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -119,7 +81,7 @@ def test_pages_keep_loading_during_a_1000_report_ingest(warehouse, tmp_path):
                 try:
                     while ingest.poll() is None:
                         assert time.monotonic() - started < TIME_BUDGET, "ingest too slow for the test budget"
-                        assert _healthy(base)
+                        assert healthy(base)
                         seen_browser.append(_browser_load(page, base))
                         seen_apptest.append(_apptest_load())
                         time.sleep(PAUSE)  # leave the CPU to the ingest between rounds of page loads
@@ -138,16 +100,12 @@ def test_pages_keep_loading_during_a_1000_report_ingest(warehouse, tmp_path):
                     assert seen == sorted(seen, key=[OLD, NEW].index), seen  # never back to the old file
 
                 # Afterwards the same server shows the new reports: no restart, no cache clearing.
-                assert _healthy(base) and server.poll() is None
+                assert healthy(base) and server.poll() is None
                 assert _browser_load(page, base) == NEW
                 assert _apptest_load() == NEW
             finally:
                 browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     assert sorted(p.name for p in db.parent.glob("w.duckdb*")) == ["w.duckdb", "w.duckdb.lock"]  # no temp left
     assert time.monotonic() - started < TIME_BUDGET

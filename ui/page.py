@@ -126,6 +126,22 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={c: t(f"col.{c}") for c in out.columns if f"col.{c}" in labels()})
 
 
+def choose_stated_indicator(filters: dict[str, Any], key: str) -> tuple[str, dict[str, str], dict[str, str]] | None:
+    """The indicator picker over the indicators stated under the filters: (code, names, units), or None (after
+    saying nothing matches) when no report in view states any."""
+    used = run_query("indicators", filters)
+    codes = used.loc[used["n_facts"] > 0, "code"].tolist() if not used.empty else []
+    if not codes:
+        nothing_matches()
+        return None
+    cat = indicators()
+    names = indicator_names()
+    units = dict(zip(cat["code"], cat["unit"], strict=True))
+    # The default is the indicator most reports state: the first view should have the most to show.
+    busiest = used.sort_values("n_facts", ascending=False, kind="mergesort")["code"].iat[0]
+    return pick_indicator(codes, names, units, key, busiest), names, units
+
+
 def pick_indicator(codes: list[str], names: dict[str, str], units: dict[str, str], key: str,
                    default: str | None = None) -> str:
     """Indicator selectbox kept in the URL (?indicator=code), so the view can be bookmarked and shared."""
