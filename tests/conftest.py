@@ -19,3 +19,21 @@ def sample_db(tmp_path_factory) -> Path:
     summary = ingest([str(SAMPLE_REPORTS)], str(db), workers=1, progress=False)
     assert summary.failed == [] and summary.check_failures == {}, summary
     return db
+
+
+@pytest.fixture
+def navigation_mode(monkeypatch):
+    """Keep AppTest in st.navigation mode on every run, as a live server is after the first request.
+
+    AppTest resets PagesManager.uses_pages_directory before each run, and because our pages live in pages/
+    its reruns would execute the page file alone (legacy mode), skipping app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    init = PagesManager.__init__
+
+    def patched(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", patched)

@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import Warehouse
@@ -19,20 +18,7 @@ PAGES = ["pages/overview.py", "pages/trends.py", "pages/rankings.py", "pages/com
          "pages/quality.py", "pages/import_page.py"]
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """Keep AppTest in st.navigation mode on every run, as a live server is after the first request.
-
-    AppTest resets PagesManager.uses_pages_directory before each run, and because our pages live in pages/
-    its reruns would execute the page file alone (legacy mode), skipping app.py.
-    """
-    init = PagesManager.__init__
-
-    def patched(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", patched)
+pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
 
 
 @pytest.fixture(scope="module")

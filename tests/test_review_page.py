@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from etl.warehouse import Warehouse, writing
@@ -16,16 +15,7 @@ from .test_queries import BAOAN, NANSHAN, build_demo_warehouse
 REVIEWER = "李审核"
 
 
-@pytest.fixture(autouse=True)
-def _navigation_mode(monkeypatch):
-    """Keep AppTest in st.navigation mode (see tests/test_app_pages.py for why)."""
-    init = PagesManager.__init__
-
-    def patched(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", patched)
+pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
 
 
 @pytest.fixture(scope="module")
