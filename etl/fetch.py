@@ -248,7 +248,7 @@ class ImportResult:
 
 def import_urls(text: str, out: str | Path, db: str | Path, *, options: FetchOptions | None = None,
                 refresh: bool = False, on_progress: Callable[[str, int, int], None] | None = None,
-                transport=None) -> ImportResult:
+                transport=None, workers: int | None = None) -> ImportResult:
     """Fetch the addresses pasted into `text` into `out`, then ingest the fetched reports into `db`.
 
     on_progress(stage, done, total) is called with stage 'fetch' then 'ingest'. Unparseable lines appear in
@@ -260,19 +260,19 @@ def import_urls(text: str, out: str | Path, db: str | Path, *, options: FetchOpt
     fetched = fetch_reports(urls, out, options, refresh=refresh, progress=False, transport=transport,
                             on_progress=(lambda d, t: on_progress("fetch", d, t)) if on_progress else None)
     fetched.failed[:0] = bad
-    return ImportResult(fetched, ingest_fetched(fetched, db, progress=False, on_progress=(
+    return ImportResult(fetched, ingest_fetched(fetched, db, progress=False, workers=workers, on_progress=(
         (lambda d, t: on_progress("ingest", d, t)) if on_progress else None)))
 
 
 def ingest_fetched(summary: FetchSummary, db: str | Path, progress: bool = True,
-                   on_progress: Callable[[int, int], None] | None = None):
+                   on_progress: Callable[[int, int], None] | None = None, workers: int | None = None):
     """Ingest exactly the report files of a fetch (never the raw snapshots); None when there are none."""
     files = [str(f) for f in summary.files if f.is_file()]
     if not files:
         return None
     from etl.ingest import ingest
 
-    return ingest(files, str(db), progress=progress, on_progress=on_progress)
+    return ingest(files, str(db), progress=progress, on_progress=on_progress, workers=workers)
 
 
 def _progress_bar(total: int, enabled: bool):

@@ -1,4 +1,4 @@
-"""导入 Import: upload reports (and a manifest.csv), run the ETL with a progress bar, show what happened."""
+"""导入 Import: upload reports (and a manifest.csv) or paste web addresses, run the ETL with a progress bar."""
 from __future__ import annotations
 
 import tempfile
@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from etl.fetch import import_urls
 from etl.ingest import ingest
 from ui.charts import count_bars
 from ui.db import refresh, run_query, warehouse_exists, warehouse_path
@@ -20,6 +21,35 @@ st.title(t("import.title"))
 st.caption(t("import.caption"))
 if warehouse_exists():
     synthetic_banner(current_filters())
+MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
+
+
+def _keep_result(summary, failed_before: list[tuple[str, str]]) -> None:
+    """Store the outcome for the result section: one row per file (or address that never became a file)."""
+    rows = [(n, "ingested", "") for n in (summary.ingested if summary else [])]
+    rows += [(n, "unchanged", "") for n in (summary.unchanged if summary else [])]
+    rows += [(n, "failed", r) for n, r in (summary.failed if summary else [])]
+    rows += [(n, "failed", r) for n, r in failed_before]
+    st.session_state["imp_result"] = pd.DataFrame(rows, columns=["file_name", "status", "reason"])
+    st.session_state["imp_checks"] = dict(summary.check_failures) if summary else {}
+
+
+def _import_pasted(text: str) -> None:
+    bar = st.progress(0.0, text=t("import.progress_fetch", done=0, total=0))
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=t(f"import.progress_{stage}", done=done, total=total))
+
+    # Snapshots and fetched reports are kept beside the warehouse, so a second paste skips what it has.
+    out = Path(warehouse_path()).resolve().parent / "fetched"
+    # Loopback and private addresses are refused (import_urls' default): the server must not fetch its own
+    # network for whoever can reach the page.
+    result = import_urls(text, out, warehouse_path(), on_progress=on_progress, workers=1)
+    bar.progress(1.0, text=t("import.done"))
+    refresh()
+    _keep_result(result.ingest, result.fetch.failed)
+
+
 uploads = st.file_uploader(t("import.files"), type=["txt", "html", "htm", "docx", "pdf", "csv"],
                            accept_multiple_files=True, key="imp_files")
 if st.button(t("import.run"), type="primary", disabled=not uploads, key="imp_run"):
@@ -39,12 +69,14 @@ if st.button(t("import.run"), type="primary", disabled=not uploads, key="imp_run
             summary = None
         bar.progress(1.0, text=t("import.done"))
         refresh()  # the ingest swapped a new warehouse file in: drop cached connections and results
-    rows = [(n, "ingested", "") for n in (summary.ingested if summary else [])]
-    rows += [(n, "unchanged", "") for n in (summary.unchanged if summary else [])]
-    rows += [(n, "failed", r) for n, r in (summary.failed if summary else [])]
-    rows += [(n, "failed", r) for n, r in rejected]
-    st.session_state["imp_result"] = pd.DataFrame(rows, columns=["file_name", "status", "reason"])
-    st.session_state["imp_checks"] = dict(summary.check_failures) if summary else {}
+    _keep_result(summary, rejected)
+
+
+st.subheader(t("import.urls_title"))
+pasted = st.text_area(t("import.urls"), key="imp_urls", max_chars=MAX_PASTE, help=t("import.urls_help"),
+                      placeholder="https://www.example.gov.cn/art/2024/3/1/art_1_1.html")
+if st.button(t("import.fetch_run"), disabled=not pasted.strip(), key="imp_fetch"):
+    _import_pasted(pasted)
 
 result = st.session_state.get("imp_result")
 if result is not None:

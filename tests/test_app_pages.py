@@ -383,3 +383,20 @@ def test_a_page_run_without_the_router_keeps_its_filters_on_reruns(demo):
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.multiselect[0].value == ["广东省"]
     assert at.session_state["filters"]["provinces"] == ["广东省"]
+
+
+def test_import_page_fetches_pasted_addresses_and_refuses_private_ones(tmp_path, monkeypatch):
+    """The pasted-address path runs fetch + ingest; the server's own network is off limits to page users."""
+    db = tmp_path / "new.duckdb"
+    monkeypatch.setenv("WAREHOUSE", str(db))
+    at = open_page("pages/import_page.py")
+    assert at.button(key="imp_fetch").disabled
+    at.text_area(key="imp_urls").set_value("# 本周收集\nhttp://127.0.0.1:9/report.html\nftp://x.gov.cn/a\n").run()
+    at.button(key="imp_fetch").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = table(at, "imp_table")
+    assert result[["文件名", "状态"]].values.tolist() == [["ftp://x.gov.cn/a", "失败"],
+                                                       ["http://127.0.0.1:9/report.html", "失败"]]
+    assert [r.split(":")[0] for r in result["原因"]] == ["bad_url", "private_address"]
+    assert [m.value for m in at.metric] == ["0", "0", "2"]
+    assert not db.exists()  # nothing fetched, nothing ingested, no empty warehouse
