@@ -16,6 +16,10 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines()[:200] if ln.strip()][:_HEAD_LINES]
 
 
+_GLUED_SALUTATION = re.compile(r"^(.{6,80}?报告)((?:[\u4e00-\u9fff]{1,12}(?:委员会|委|政府|办公室|局|厅|院))"
+                               r"(?:、[\u4e00-\u9fff]{1,12}(?:委员会|委|政府|办公室|局|厅|院))*):$")
+
+
 def find_title(text: str) -> Optional[str]:
     """The report title near the top: a short line about 法治政府建设/依法行政 and a report, no sentence.
 
@@ -30,6 +34,10 @@ def find_title(text: str) -> Optional[str]:
 def _title_at(lines: list[str], i: int) -> Optional[str]:
     """lines[i] as a title (with the agency line above prepended for '关于…' titles), or None."""
     flat = re.sub(r"\s+", "", lines[i])
+    # A PDF or a flattened page can glue the addressees onto the title line ('…情况的报告区委、区政府:').
+    glued = _GLUED_SALUTATION.match(flat)
+    if glued:
+        flat = glued.group(1)
     if not (6 <= len(flat) <= 80) or _ORDINAL.match(flat) or flat.startswith("《"):
         return None
     if re.search(r"[>›»|]|首页|当前位置|您的位置", flat):

@@ -103,6 +103,14 @@ def test_county_title_names_the_government(gaz):
                    "published": "2022-01-20"}
 
 
+def test_title_with_addressees_glued_on(gaz):
+    # PDF line joining can put the salutation on the title line; the title must still be read, not guessed.
+    text = ("益阳市大通湖管理区公安局关于2017年法治政府建设情况的报告区委、区政府:\n"
+            "2017年,在区委、区政府的坚强领导下,我局坚持依法行政。全年受理法律援助咨询36次。")
+    got = _meta(text, gaz)
+    assert (got["agency"], got["agency_type"], got["year"]) == ("益阳市大通湖管理区公安局", "public_security", 2017)
+
+
 def test_letterhead_above_guanyu_title(gaz):
     text = ("杭州市西湖区人民政府文件\n西政发〔2023〕5号\n"
             "关于2022年度法治政府建设情况的报告\n2022年,区政府坚持依法行政。")
