@@ -105,8 +105,28 @@ class Tokenizer:
             out += self._engine.cut(text[pos:] if pos else text, True)
         return out
 
+    def cut_for_counting(self, text: str) -> list[str]:
+        """Tokens whose counts equal those of cut(), once the caller splits ASCII runs (see split_run): the
+        engine sees the whole text, so no Python-level pass over it is needed."""
+        if _LONG_RUN.search(text):
+            return self.cut(text)  # jieba-rs is quadratic on long letter/digit runs
+        return self._engine.cut(text, True)
+
     def has_word(self, word: str) -> bool:
         return word in self.phrases or bool(self._engine.has_word(word))
+
+
+_LONG_RUN = re.compile(r"[A-Za-z0-9]{100,}")
+
+
+def needs_split(token: str) -> bool:
+    """Whether cut() would have split this engine token (an ASCII run joined by - _ or .)."""
+    return _ASCII_RUN.fullmatch(token) is not None and not _AGREED.fullmatch(token)
+
+
+def split_run(token: str) -> list[str]:
+    """The tokens cut() gives for an ASCII run that needs_split."""
+    return [x for x in _SKIP.split(token) if x]
 
 
 class JiebaTokenizer(Tokenizer):

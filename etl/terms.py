@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from etl.segment import needs_split, split_run
+
 QUOTE_MAX = 10  # a longer quotation is a sentence someone said, not a slogan: it is segmented like any text
 TITLE_MAX = 60
 _WORD = re.compile(r"\w")  # a token with no letter, digit or ideograph is punctuation or space: not counted
@@ -32,11 +34,14 @@ class _Shapes:
         self.known: set[str] = set()
         self.not_word: set[str] = set()  # punctuation and spaces
         self.termish: set[str] = set()  # shaped like a term, before stopwords
+        self.split: set[str] = set()  # engine tokens that Tokenizer.cut would have split (ASCII runs)
         self.allowed: dict[frozenset[str], set[str]] = {}  # termish minus one stopword list
 
     def learn(self, tokens: Iterable[str]) -> None:
         with _LOCK:
             for token in tokens:
+                if needs_split(token):
+                    self.split.add(token)
                 if _WORD.search(token) is None:
                     self.not_word.add(token)
                 elif len(token) >= 2 and _TERM.search(token):
@@ -133,13 +138,27 @@ def count_terms(text: str, tokenizer: Segmenter, stopwords: Collection[str] = fr
             phrases[term] = phrases.get(term, 0) + 1
     pieces.append(text[pos:])
     # One segmenter call over the rest, joined at line breaks so no word spans a removed phrase.
-    cut = tokenizer.cut("\n".join(pieces) if len(pieces) > 1 else text)
+    rest = "\n".join(pieces) if len(pieces) > 1 else text
+    counting = getattr(tokenizer, "cut_for_counting", None)
+    cut = counting(rest) if counting else tokenizer.cut(rest)
     seen = Counter(cut)
     keys = seen.keys()
     shapes = _shapes()
     if not keys <= shapes.known:
         shapes.learn(keys - shapes.known)
-    tokens += len(cut) - sum(seen[k] for k in keys & shapes.not_word)
+    total = len(cut)
+    odd = keys & shapes.split
+    if odd:
+        # Split the engine's ASCII runs as Tokenizer.cut does (jieba's way): the counts come out the same.
+        for run in odd:
+            n = seen.pop(run)
+            parts = split_run(run)
+            total += n * (len(parts) - 1)
+            for part in parts:
+                seen[part] += n
+        if not keys <= shapes.known:
+            shapes.learn(keys - shapes.known)
+    tokens += total - sum(seen[k] for k in keys & shapes.not_word)
     stop = stopwords if isinstance(stopwords, frozenset) else frozenset(stopwords)
     # Filter in the Counter's order (first occurrence), never in set order: string hashes, and so set order,
     # differ between processes. filter/map/zip with C-level callables keep the loop out of the interpreter.

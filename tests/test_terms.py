@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pandas as pd
 import pytest
@@ -75,6 +76,21 @@ def test_same_result_whatever_the_memo(tk):
     terms._SHAPES = terms._Shapes()  # a fresh process
     assert count_terms(text, tk, load_stopwords()) == first
     assert count_terms(text, tk, list(load_stopwords())) == first  # any collection of stopwords
+
+
+def test_counting_path_counts_exactly_what_cut_gives(tk):
+    """count_terms lets the engine see ASCII runs whole and splits them after counting, as cut() does before."""
+    from collections import Counter
+
+    from etl.terms import is_term
+
+    text = "COVID-19疫情期间,于2022-02-07召开第1-3季度会议,No.1和3.5%,a_b.c版本v1.2.3发布。" + "9" * 150 + "件"
+    expected = Counter(tok for tok in tk.cut(text) if is_term(tok))
+    got = count_terms(text, tk)
+    assert dict(got.terms) == dict(expected)
+    assert dict(got.terms) == {"COVID": 1, "疫情": 1, "期间": 1, "召开": 1, "季度": 1, "会议": 1, "No.1": 1,
+                               "版本": 1, "发布": 1}
+    assert got.tokens == sum(1 for tok in tk.cut(text) if re.search(r"\w", tok)) == 27
 
 
 def test_sentence_terms_once_per_sentence(tk):
