@@ -130,6 +130,14 @@ def test_deeply_nested_html_is_read_without_recursion():
     assert read_document(page.encode("gb18030"), "deep.html") == Document("法治政府建设年度报告", "html", "gb18030")
 
 
+def test_html_title_is_the_first_title_and_svg_titles_are_not_text():
+    page = ("<html><head><title>某县2023年法治政府建设年度报告_某县人民政府</title></head><body>"
+            "<svg><title>图标</title></svg><p>一、主要举措</p><pre>甲\n乙</pre><table><tr><td>1</td><td>2</td></tr>"
+            "</table><!-- 注释 --><script>alert(1)</script>尾</body></html>")
+    assert read_document(page.encode("utf-8"), "a.html").text == (
+        "某县2023年法治政府建设年度报告_某县人民政府\n一、主要举措\n甲\n乙\n1 2\n尾")
+
+
 def test_html_with_only_chrome_is_empty():
     page = "<html><head><title></title><script>x()</script></head><body><div>扫一扫在手机打开当前页</div></body></html>"
     assert error_of(page.encode("utf-8"), "a.html").code == "empty"
