@@ -158,7 +158,8 @@ GROUP BY report_id;
 
 -- Effective reports: extracted metadata with overrides applied; an overridden field's source is 'review'.
 -- status: 'corrected' when an override changed a value, 'confirmed' when overrides only restated them.
-CREATE OR REPLACE VIEW v_reports AS
+-- The *_live views compute the effective rows; the public v_reports/v_facts read them materialised (below).
+CREATE OR REPLACE VIEW v_reports_live AS
 WITH e AS (
     SELECT r.*, COALESCE(o.fields, []) AS overridden, o.reviewer, o.reviewed_at,
            CASE WHEN list_contains(o.fields, 'agency') THEN o.agency ELSE r.agency END AS e_agency,
@@ -251,7 +252,7 @@ GROUP BY l.report_id, l.indicator, l.char_start, l.char_end;
 
 -- Extracted facts as the extractor wrote them (rejected ones included), with their review status and the
 -- effective metadata of their report.
-CREATE OR REPLACE VIEW v_facts_extracted AS
+CREATE OR REPLACE VIEW v_facts_extracted_live AS
 SELECT f.report_id, r.file_name, f.indicator, f.value, f.unit, f.approx, f.evidence,
        f.char_start, f.char_end, f.method, f.confidence, f.seq, f.evidence_start, f.rule,
        r.agency, r.agency_type, r.level, r.province, r.city, r.county, r.year, r.source,
@@ -264,31 +265,43 @@ SELECT f.report_id, r.file_name, f.indicator, f.value, f.unit, f.approx, f.evide
        CASE WHEN fc.text_ok THEN fc.new_indicator END AS new_indicator,
        CASE WHEN fc.text_ok THEN fc.reviewer END AS reviewer,
        CASE WHEN fc.text_ok THEN fc.reviewed_at END AS reviewed_at
-FROM facts f JOIN v_reports r USING (report_id)
+FROM facts f JOIN v_reports_live r USING (report_id)
 LEFT JOIN v_fact_corrections fc ON fc.report_id = f.report_id AND fc.key_indicator = f.indicator
      AND fc.char_start = f.char_start AND fc.char_end = f.char_end;
 
 -- Effective facts, what every chart reads: rejected facts gone, edits applied, added facts in. A reviewed
 -- fact counts as high confidence (the extractor's guess stays in extracted_confidence). key_indicator and
 -- the span name the fact for corrections; an added fact's seq is 1,000,000 + the id of its 'add'.
-CREATE OR REPLACE VIEW v_facts AS
+CREATE OR REPLACE VIEW v_facts_live AS
 SELECT report_id, file_name, COALESCE(new_indicator, indicator) AS indicator, COALESCE(new_value, value) AS value,
        COALESCE(new_unit, unit) AS unit, approx, evidence, char_start, char_end, method,
        CASE WHEN status = 'extracted' THEN confidence ELSE 'high' END AS confidence, seq, evidence_start, rule,
        agency, agency_type, level, province, city, county, year, source,
        status, indicator AS key_indicator, value AS extracted_value, confidence AS extracted_confidence,
        reviewer, reviewed_at
-FROM v_facts_extracted
+FROM v_facts_extracted_live
 WHERE status <> 'rejected'
 UNION ALL
 SELECT fc.report_id, r.file_name, fc.new_indicator, fc.new_value, fc.new_unit, false, fc.add_evidence,
        fc.char_start, fc.char_end, 'reported', 'high', CAST(1000000 + fc.add_id AS INTEGER), fc.add_evidence_start,
        'review', r.agency, r.agency_type, r.level, r.province, r.city, r.county, r.year, r.source,
        'added', fc.key_indicator, NULL, NULL, fc.reviewer, fc.reviewed_at
-FROM v_fact_corrections fc JOIN v_reports r USING (report_id)
+FROM v_fact_corrections fc JOIN v_reports_live r USING (report_id)
 WHERE fc.has_add AND fc.text_ok AND fc.last_action <> 'reject'
   AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.report_id = fc.report_id AND f.indicator = fc.key_indicator
                   AND f.char_start = fc.char_start AND f.char_end = fc.char_end);
+
+-- The effective views, materialised: recomputing them on every page query cost most of its time. Every write
+-- in etl/warehouse.py refreshes the rows of the reports it touched in the same transaction
+-- (Warehouse._refresh_effective), and a writable open rebuilds a table whose columns no longer match its
+-- live view. tests/test_effective.py checks the two agree.
+CREATE TABLE IF NOT EXISTS reports_eff AS SELECT * FROM v_reports_live LIMIT 0;
+CREATE TABLE IF NOT EXISTS facts_extracted_eff AS SELECT * FROM v_facts_extracted_live LIMIT 0;
+CREATE TABLE IF NOT EXISTS facts_eff AS SELECT * FROM v_facts_live LIMIT 0;
+
+CREATE OR REPLACE VIEW v_reports AS SELECT * FROM reports_eff;
+CREATE OR REPLACE VIEW v_facts_extracted AS SELECT * FROM facts_extracted_eff;
+CREATE OR REPLACE VIEW v_facts AS SELECT * FROM facts_eff;
 
 CREATE OR REPLACE VIEW ingest_log AS
 SELECT file_name, status, COALESCE(reason, '') AS reason, logged_at, code, report_id, log_id

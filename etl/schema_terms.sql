@@ -23,3 +23,11 @@ SELECT r.report_id, k.tokens, r.char_count, COALESCE(d.distinct_terms, 0) AS dis
 FROM reports r
 LEFT JOIN report_tokens k USING (report_id)
 LEFT JOIN (SELECT report_id, count(*) AS distinct_terms FROM terms GROUP BY report_id) d USING (report_id);
+
+-- Per-term totals over every report: the keyword pages read them when no filter is set instead of adding up
+-- millions of terms rows. Recomputed with the effective tables (etl/schema_refresh.sql) when terms change.
+CREATE TABLE IF NOT EXISTS term_totals (
+    term     VARCHAR NOT NULL,
+    n        BIGINT NOT NULL,   -- occurrences in all reports
+    reports  BIGINT NOT NULL    -- reports mentioning it
+);

@@ -15,9 +15,13 @@ import duckdb
 
 from etl.records import ParsedReport
 from etl.rows import on_time, report_id_of, report_rows  # noqa: F401  (re-exported for callers)
+from etl.warehouse_conn import WatchedConnection, frame
 
 _HERE = Path(__file__).parent
 SCHEMA_SQL = _HERE / "schema.sql"
+REFRESH_SQL = _HERE / "schema_refresh.sql"
+TERMS_REFRESH_SQL = _HERE / "schema_terms_refresh.sql"
+FALLBACK_SQL = _HERE / "schema_fallback.sql"
 CHECKS_DIR = _HERE / "checks"
 QUERIES_DIR = _HERE / "queries"
 
@@ -30,6 +34,12 @@ REPORT_FILTER = """(
     AND (len($levels) = 0 OR list_contains($levels, r.level))
     AND (len($agency_types) = 0 OR list_contains($agency_types, r.agency_type))
     AND (len($agencies) = 0 OR list_contains($agencies, r.agency))
+)"""
+# True when no filter is set ({{unfiltered}}): queries then read precomputed totals. DuckDB folds it once the
+# parameters are bound, so the branch not taken costs nothing.
+UNFILTERED = """(
+    $year_from IS NULL AND $year_to IS NULL AND len($provinces) = 0 AND len($cities) = 0 AND len($levels) = 0
+    AND len($agency_types) = 0 AND len($agencies) = 0
 )"""
 FILTER_DEFAULTS: dict[str, Any] = {
     "year_from": None, "year_to": None, "provinces": [], "cities": [], "levels": [], "agency_types": [],
@@ -45,15 +55,21 @@ def _now() -> datetime:
 PUBLIC_VIEWS = ("v_reports", "v_facts", "v_sections", "v_terms", "ingest_log")
 # Tables with a report_id that a re-parse must never delete: reviewers' work and the ingest history.
 _KEPT_TABLES = frozenset({"reports", "corrections", "ingest_log_t"})
+# The materialised effective tables and the live views they hold (schema.sql, schema_refresh.sql).
+_EFFECTIVE = (("reports_eff", "v_reports_live"), ("facts_extracted_eff", "v_facts_extracted_live"),
+              ("facts_eff", "v_facts_live"))
 
 
 class Warehouse:
     """One DuckDB connection with the project's schema. Open read-only for the app, writable for ingest."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool):
-        self.con = con
+        self._db = con  # the write methods use it directly: they refresh the effective tables themselves
+        self.con = con if read_only else WatchedConnection(con, self)
         self.path = path
         self.read_only = read_only
+        self._stale = False
+        self._fallback = read_only and self._lacks_term_totals()
 
     # ---- opening ---------------------------------------------------------------------------------------
     @classmethod
@@ -78,14 +94,22 @@ class Warehouse:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on this warehouse; cursors start in the default catalog, so point it at the attached file."""
-        cur = self.con.cursor()
+        cur = self._db.cursor()
         if self.read_only:
             cur.execute("USE wh")
+        if self._fallback:
+            cur.execute(FALLBACK_SQL.read_text(encoding="utf-8"))
         return cur
 
+    def _lacks_term_totals(self) -> bool:
+        names = {t for (t,) in self._db.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        return "terms" in names and "term_totals" not in names
+
     def close(self) -> None:
+        self._sync()
         with contextlib.suppress(Exception):
-            self.con.close()
+            self._db.close()
 
     def __enter__(self) -> Warehouse:
         return self
@@ -94,30 +118,76 @@ class Warehouse:
         self.close()
 
     def init_schema(self) -> None:
-        self.con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        had = {t for (t,) in self._db.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        self._db.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         # Feature schemas extend the core one; they run after it, in this order.
         for extra in ("schema_terms.sql", "schema_review.sql"):
             path = _HERE / extra
             if path.exists():
-                self.con.execute(path.read_text(encoding="utf-8"))
+                self._db.execute(path.read_text(encoding="utf-8"))
+        # An older warehouse gains the effective tables empty, or holds them with a former view's columns.
+        changed = [t for t, v in _EFFECTIVE if self._columns(t) != self._columns(v)]
+        for table, view in _EFFECTIVE:
+            if table in changed:
+                self._db.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view} LIMIT 0")
+        if changed:
+            self._db.execute(SCHEMA_SQL.read_text(encoding="utf-8"))  # re-binds the public views to the tables
+        if changed or not had.issuperset([*(t for t, _ in _EFFECTIVE), "term_totals"]):
+            self.refresh_aggregates()
+
+    def _columns(self, name: str) -> list[tuple]:
+        return self._db.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = current_database() ORDER BY column_index", [name]).fetchall()
+
+    # ---- the materialised effective tables ---------------------------------------------------------------
+    def _refresh_effective(self, ids: list[str] | None, terms: bool = True) -> None:
+        """Recompute the effective rows of the reports `ids` (all when None), inside the caller's transaction;
+        with `terms`, the term totals too (they are global, so always whole)."""
+        self._run_script(REFRESH_SQL, {"ids": ids})
+        if terms:
+            self._run_script(TERMS_REFRESH_SQL, {})
+
+    def _run_script(self, path: Path, params: dict[str, Any]) -> None:
+        # DuckDB prepares one statement at a time when parameters are bound: split at ';' (these files keep
+        # semicolons out of their comments).
+        for stmt in path.read_text(encoding="utf-8").split(";"):
+            if stmt.strip():
+                self._db.execute(stmt, {k: v for k, v in params.items() if _names_param(stmt, k)})
+
+    def refresh_aggregates(self) -> None:
+        """Recompute every materialised row in one transaction (after SQL that bypassed the write methods)."""
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            self._refresh_effective(None)
+            self._db.execute("COMMIT")
+        except Exception:
+            self._db.execute("ROLLBACK")
+            raise
+        self._stale = False
+
+    def _sync(self) -> None:
+        if self._stale and not self.read_only:
+            self.refresh_aggregates()
 
     # ---- writing ---------------------------------------------------------------------------------------
     def set_indicators(self, rows: list[dict]) -> None:
         """Replace the indicator catalogue table (code, name_zh, name_en, unit, area, kind)."""
-        self.con.execute("BEGIN TRANSACTION")
+        self._db.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM indicators")
-            self.con.executemany(
+            self._db.execute("DELETE FROM indicators")
+            self._db.executemany(
                 "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)",
                 [(r["code"], r["name_zh"], r["name_en"], r["unit"], r["area"], r["kind"]) for r in rows],
             )
-            self.con.execute("COMMIT")
+            self._db.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
 
     def known_hashes(self) -> set[str]:
-        return {h for (h,) in self.con.execute("SELECT content_hash FROM reports").fetchall()}
+        return {h for (h,) in self._db.execute("SELECT content_hash FROM reports").fetchall()}
 
     def write_report(self, rep: ParsedReport, parser_version: str, manifest_row: dict | None = None) -> str:
         """Insert or replace one report with its sections, facts and terms, all in one transaction."""
@@ -138,7 +208,7 @@ class Warehouse:
                 tables.setdefault(table, []).extend(rows)
         ids = [r["report_id"] for r in tables.get("reports", [])]
         existing = set(self._child_tables()) | {"reports"}
-        self.con.execute("BEGIN TRANSACTION")
+        self._db.execute("BEGIN TRANSACTION")
         try:
             self._delete_reports(ids + list(delete_first or []))
             for table in ["reports", *sorted(t for t in tables if t != "reports")]:
@@ -146,28 +216,30 @@ class Warehouse:
                 if not rows or table not in existing:
                     continue
                 arrow = pa.Table.from_pylist(rows)
-                self.con.register("_batch", arrow)
+                self._db.register("_batch", arrow)
                 try:
                     cols = ", ".join(_child_table(c) for c in arrow.column_names)
-                    self.con.execute(f"INSERT INTO {_child_table(table)} ({cols}) SELECT {cols} FROM _batch")
+                    self._db.execute(f"INSERT INTO {_child_table(table)} ({cols}) SELECT {cols} FROM _batch")
                 finally:
                     # After a failed statement DuckDB refuses everything but ROLLBACK; the view goes with it.
                     with contextlib.suppress(duckdb.Error):
-                        self.con.unregister("_batch")
-            self.con.execute("COMMIT")
+                        self._db.unregister("_batch")
+            self._refresh_effective(ids + list(delete_first or []))
+            self._db.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
         return ids
 
     def delete_report(self, rid: str) -> None:
         """Remove one report and everything that hangs off it, in one transaction."""
-        self.con.execute("BEGIN TRANSACTION")
+        self._db.execute("BEGIN TRANSACTION")
         try:
             self._delete_report(rid)
-            self.con.execute("COMMIT")
+            self._refresh_effective([rid])
+            self._db.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
 
     def _delete_report(self, rid: str) -> None:
@@ -177,11 +249,11 @@ class Warehouse:
         if not ids:
             return
         for table in [*self._child_tables(), "reports"]:
-            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
+            self._db.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
 
     def _child_tables(self) -> list[str]:
         """Tables holding extracted rows per report: rewritten on re-parse. Corrections and the log are not."""
-        rows = self.con.execute(
+        rows = self._db.execute(
             "SELECT DISTINCT c.table_name FROM duckdb_columns() c JOIN duckdb_tables() t "
             "ON t.table_name = c.table_name AND t.schema_name = c.schema_name AND t.database_name = c.database_name "
             "WHERE c.column_name = 'report_id' AND c.database_name = current_database() ORDER BY 1"
@@ -190,7 +262,7 @@ class Warehouse:
 
     def log(self, file_name: str, status: str, reason: str | None = None, code: str | None = None,
             report_id: str | None = None) -> None:
-        self.con.execute(
+        self._db.execute(
             "INSERT INTO ingest_log_t (file_name, status, reason, code, report_id, logged_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [file_name, status, reason, code, report_id, _now()],
@@ -205,12 +277,12 @@ class Warehouse:
         now = _now()
         arrow = pa.Table.from_pylist([dict(file_name=r[0], status=r[1], reason=r[2], code=r[3], report_id=r[4],
                                            logged_at=now) for r in rows])
-        self.con.register("_logs", arrow)
+        self._db.register("_logs", arrow)
         try:
-            self.con.execute("INSERT INTO ingest_log_t (file_name, status, reason, code, report_id, logged_at) "
+            self._db.execute("INSERT INTO ingest_log_t (file_name, status, reason, code, report_id, logged_at) "
                              "SELECT file_name, status, reason, code, report_id, logged_at FROM _logs")
         finally:
-            self.con.unregister("_logs")
+            self._db.unregister("_logs")
 
     def stored_reports(self) -> Iterator[tuple]:
         """(report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source) for rebuild."""
@@ -226,9 +298,10 @@ class Warehouse:
     # ---- checks and queries ----------------------------------------------------------------------------
     def run_checks(self) -> dict[str, list[tuple]]:
         """Run every data check in etl/checks/*.sql; each returns the rows that break its rule."""
+        self._sync()
         failures = {}
         for path in sorted(CHECKS_DIR.glob("*.sql")):
-            rows = self.con.execute(path.read_text(encoding="utf-8")).fetchall()
+            rows = self._db.execute(path.read_text(encoding="utf-8")).fetchall()
             if rows:
                 failures[path.stem] = rows
         return failures
@@ -240,15 +313,16 @@ class Warehouse:
         """
         sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
         bound = dict(params or {})
-        if "{{report_filter}}" in sql:
-            sql = sql.replace("{{report_filter}}", REPORT_FILTER)
+        if "{{report_filter}}" in sql or "{{unfiltered}}" in sql:
+            sql = sql.replace("{{report_filter}}", REPORT_FILTER).replace("{{unfiltered}}", UNFILTERED)
             for key, default in FILTER_DEFAULTS.items():
                 bound.setdefault(key, default)
         # Bind only what the statement names: DuckDB rejects unused named parameters.
         bound = {k: v for k, v in bound.items() if _names_param(sql, k)}
+        self._sync()
         cur = self.cursor()
         try:
-            return cur.execute(sql, bound).df()
+            return frame(cur, cur.sql(sql, params=bound).to_arrow_table())
         finally:
             cur.close()
 
@@ -256,7 +330,7 @@ class Warehouse:
         """Stream a public view as Arrow record batches, with the report's year joined in when the view lacks it."""
         if view not in PUBLIC_VIEWS:
             raise ValueError(f"not a public view: {view!r}")
-        cols = {c for (c,) in self.con.execute(
+        cols = {c for (c,) in self._db.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [view]).fetchall()}
         if with_year and "year" not in cols and "report_id" in cols:
             sql = f"SELECT v.*, r.year FROM {view} v LEFT JOIN reports r USING (report_id)"
@@ -269,12 +343,14 @@ class Warehouse:
         """Run the named write statement etl/commands/<name>.sql with bound parameters, in one transaction."""
         sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
         bound = {k: v for k, v in (params or {}).items() if _names_param(sql, k)}
-        self.con.execute("BEGIN TRANSACTION")
+        self._db.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute(sql, bound)
-            self.con.execute("COMMIT")
+            self._db.execute(sql, bound)
+            # Commands write corrections, which change the effective rows of their own report only.
+            self._refresh_effective([bound["report_id"]] if bound.get("report_id") else None, terms=False)
+            self._db.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
 
     def scalar(self, sql_name: str, params: dict[str, Any] | None = None):
@@ -320,10 +396,12 @@ def writing(path: str | os.PathLike) -> Iterator[Warehouse]:
         wh = Warehouse.open(tmp, read_only=False)
         try:
             yield wh
+            wh._sync()
             wh.con.execute("CHECKPOINT")
             wh.close()
             os.replace(tmp, path)
         except BaseException:
+            wh._stale = False  # the copy is thrown away: nothing to refresh
             wh.close()
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

@@ -1,20 +1,23 @@
 -- Keyword in context: every occurrence of $term (exact substring) in the filtered reports' stored text, with
 -- $width characters either side (line breaks shown as spaces). total = all occurrences, before $limit.
-WITH docs AS (
-    SELECT r.report_id, r.agency, r.year, r.file_name, s.raw_text AS txt,
-           (length(s.raw_text) - length(replace(s.raw_text, $term, ''))) // length($term) AS k
-    FROM v_reports r JOIN reports s USING (report_id)
-    WHERE {{report_filter}} AND length($term) > 0 AND contains(s.raw_text, $term)
+WITH counts AS (
+    -- Occurrences per report, counted in the text scan itself, so no text travels through the joins below.
+    SELECT report_id, (strlen(raw_text) - strlen(replace(raw_text, $term, ''))) // strlen($term) AS k
+    FROM reports WHERE length($term) > 0 AND contains(raw_text, $term)
 ), ranked AS (
-    -- Only the reports that hold the first $limit occurrences are split below: counting is cheap, splitting
-    -- every text that mentions a common term is not.
-    SELECT *, sum(k) OVER (ORDER BY year NULLS LAST, agency NULLS LAST, report_id ROWS UNBOUNDED PRECEDING) - k
-              AS before, sum(k) OVER () AS total
-    FROM docs
+    SELECT r.report_id, r.agency, r.year, r.file_name, c.k,
+           sum(c.k) OVER (ORDER BY r.year NULLS LAST, r.agency NULLS LAST, r.report_id ROWS UNBOUNDED PRECEDING)
+           - c.k AS before, sum(c.k) OVER () AS total
+    FROM v_reports r JOIN counts c USING (report_id)
+    WHERE {{report_filter}}
+), docs AS (
+    -- Only the reports that hold the first $limit occurrences are read and split below: counting is cheap,
+    -- splitting every text that mentions a common term is not.
+    SELECT d.*, s.raw_text AS txt FROM ranked d JOIN reports s USING (report_id) WHERE d.before < $limit
 ), pieces AS (
     SELECT report_id, agency, year, file_name, txt, total, len(string_split(txt, $term)) AS n_parts,
            unnest(string_split(txt, $term)) AS part, generate_subscripts(string_split(txt, $term), 1) AS i
-    FROM ranked WHERE before < $limit
+    FROM docs
 ), hits AS (
     -- occurrence i starts after pieces 1..i and i-1 copies of the term
     SELECT *, CAST(sum(length(part)) OVER (PARTITION BY report_id ORDER BY i) + (i - 1) * length($term)

@@ -1,0 +1,5 @@
+-- Recompute term_totals (schema_terms.sql) over every report. Terms rows only ever come and go with their
+-- report (etl/warehouse.py writes and deletes them together, checks/orphans.sql watches), so no join to
+-- reports is needed. Run by etl/warehouse.py inside the transaction of a write that changed terms.
+DELETE FROM term_totals;
+INSERT INTO term_totals SELECT term, sum(n), count(*) FROM terms GROUP BY term;
