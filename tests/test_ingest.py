@@ -134,6 +134,18 @@ def test_data_checks_catch_a_fact_whose_evidence_is_not_in_the_text(tmp_path, sa
         assert set(wh.run_checks()) == {"evidence_matches_text"}
 
 
+def test_data_checks_catch_a_term_counted_twice(tmp_path, sample_db):
+    db = tmp_path / "w.duckdb"
+    shutil.copy(sample_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO terms SELECT * FROM terms WHERE term = '法治政府建设' LIMIT 1")
+    con.close()
+    with Warehouse.open(db, read_only=True) as wh:
+        failures = wh.run_checks()
+    assert set(failures) == {"keys_unique"}
+    assert [row[1:] for row in failures["keys_unique"]] == [("法治政府建设", 2)]
+
+
 def test_failed_write_leaves_no_half_report(tmp_path, sample_db):
     from dataclasses import replace
 
