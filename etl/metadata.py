@@ -29,6 +29,8 @@ from etl.regions import MUNICIPALITIES, Gazetteer, Mention, Place
 _SCAN = 30000  # characters scanned for place names; the opening and headers carry the identity
 # A department speaking of itself; a bare 分局 is often someone else's (公安分局), so it needs 我/本/党组.
 _DEPT_SELF = re.compile(r"我[局厅]|本[局厅]|我分局|本分局|[局厅]党组|分局(?:党组|领导班子)")
+# Evidence prefix of a department type guessed from the work a report describes: rows.py flags it for review.
+WORK_CUES = "work cues"
 _MIN_WORK = 2  # work-cue hits needed before a department's type is inferred from what it does
 _GOV_SUBJECT = re.compile(r"委|政府|^我[省市县区州旗盟]|^全[省市县区州旗盟]|^自治区")
 
@@ -194,7 +196,7 @@ def _from_opening(scan: str, subject: Optional[str], gaz: Gazetteer) -> _Reporte
             # one stray word (审计监督) or a tie settles nothing
             if scores and scores[0][0] >= _MIN_WORK and (len(scores) == 1 or scores[0][0] > scores[1][0]):
                 code = scores[0][1]
-                ev = f"work cues ({scores[0][0]} hits; runner-up {scores[1][1] if len(scores) > 1 else '-'})"
+                ev = f"{WORK_CUES} ({scores[0][0]} hits; runner-up {scores[1][1] if len(scores) > 1 else '-'})"
         if code:
             rep.agency_type = MetaField(code, "body" if s_code else "inferred", ev)
         if s_code and re.search(r"(局|厅|委员会)$", subject or ""):

@@ -5,11 +5,13 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from etl.metadata import WORK_CUES
 from etl.outline import part_flags
 from etl.records import META_FIELDS, ParsedReport
 
 # Fields whose absence sends a report to review: without them it cannot be ranked against its peers.
 REVIEW_FIELDS = ("agency", "agency_type", "level", "province", "year")
+GUESSED_TYPE = "agency_type_guessed"  # the review reason for a type inferred from work cues alone
 
 
 def report_id_of(content_hash: str) -> str:
@@ -47,6 +49,9 @@ def report_rows(rep: ParsedReport, parser_version: str, manifest_row: dict | Non
         if fld.evidence and value is not None:
             evidence[name] = fld.evidence
     unknown = [f for f in REVIEW_FIELDS if row[f] is None]
+    # A type guessed from the work described (and any name built from it) is a guess: it goes to review too.
+    if row["agency_type"] is not None and evidence.get("agency_type", "").startswith(WORK_CUES):
+        unknown.append(GUESSED_TYPE)
     row["meta_evidence"] = json.dumps(evidence, ensure_ascii=False)
     row.update(part_flags(rep.raw_text, rep.sections))
     row["on_time"] = on_time(row["year"], row["published"])

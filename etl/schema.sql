@@ -184,7 +184,11 @@ WITH e AS (
            concat_ws(',', CASE WHEN e_agency IS NULL THEN 'agency' END,
                      CASE WHEN e_agency_type IS NULL THEN 'agency_type' END,
                      CASE WHEN e_level IS NULL THEN 'level' END, CASE WHEN e_province IS NULL THEN 'province' END,
-                     CASE WHEN e_year IS NULL THEN 'year' END) AS e_reasons
+                     CASE WHEN e_year IS NULL THEN 'year' END,
+                     -- etl/rows.py GUESSED_TYPE: a type from work cues alone, until a reviewer settles it
+                     CASE WHEN e_agency_type IS NOT NULL AND NOT list_contains(overridden, 'agency_type')
+                               AND json_extract_string(meta_evidence, '$.agency_type') LIKE 'work cues%'
+                          THEN 'agency_type_guessed' END) AS e_reasons
     FROM e
 )
 SELECT report_id, file_name, e_agency AS agency, e_agency_type AS agency_type, e_level AS level,

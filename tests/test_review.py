@@ -229,3 +229,15 @@ def test_csv_guards_formula_cells_and_round_trips_them_exactly(tmp_path):
     assert ",@审,'-1 件," not in body and ",'@审,'-1 件," in body
     assert "'=HYPERLINK" in body and "''quoted" in body
     assert C.read_csv(path) == ([c], [])
+
+
+def test_a_guessed_agency_type_waits_for_review_until_a_reviewer_settles_it(db):
+    """A type read from the work a report describes (no name says it) is flagged, and a reviewer's override,
+    even one that restates the value, settles it."""
+    sql = "SELECT agency_type, agency_type_src, needs_review, review_reasons, status FROM v_reports WHERE report_id = ?"
+    assert rows(db, sql, [BA]) == [("development_reform", "inferred", True, "agency_type_guessed", "extracted")]
+    with Warehouse.open(db) as wh:
+        ba = wh.query("review_report", {"report_id": BA}).iloc[0].to_dict()
+    with writing(db) as wh:
+        C.save(wh, [C.meta_override(ba, "agency_type", "development_reform", "王审", "宝安区发改局官网")])
+    assert rows(db, sql, [BA]) == [("development_reform", "review", False, "", "confirmed")]
