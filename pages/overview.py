@@ -12,6 +12,8 @@ from ui.page import nothing_matches, pct, plot, provenance, source_files, start
 from ui.shape import LATE, MISSING, PRESENT, UNDATED, coverage_matrix
 
 PARTS = ("achievements", "problems", "first_responsible", "next_year_plan")
+# A heatmap row per agency stays readable (and quick to draw) up to about this many; the table has them all.
+MAX_CHART_AGENCIES = 60
 
 filters = start("overview.title", "overview.caption")
 counts = run_query("overview_counts", filters) if filters is not None else pd.DataFrame()
@@ -30,7 +32,14 @@ elif filters is not None:
     if matrix.empty:
         st.info(t("overview.no_agency"))
     else:
-        plot(coverage_heatmap(matrix, status_labels), key="ov_cov_chart")
+        shown = matrix
+        if len(matrix) > MAX_CHART_AGENCIES:
+            # The agencies with the most reports first, so the chart shows whose series can be read.
+            filled = pd.DataFrame({"n": (matrix != MISSING).sum(axis=1).to_numpy(), "agency": matrix.index})
+            order = filled.sort_values(["n", "agency"], ascending=[False, True], kind="mergesort")["agency"]
+            shown = matrix.loc[order.head(MAX_CHART_AGENCIES).tolist()]
+            st.caption(t("overview.coverage_top", shown=MAX_CHART_AGENCIES, n=f"{len(matrix):,}"))
+        plot(coverage_heatmap(shown, status_labels), key="ov_cov_chart")
         table = matrix.map(status_labels.get)
         table.columns = [str(y) for y in table.columns]
         table = table.reset_index().rename(columns={"agency": t("col.agency")})

@@ -1,6 +1,7 @@
 """Exports of any table: CSV (UTF-8 with BOM or plain) and XLSX with a 说明 provenance sheet; formulas neutralised."""
 from __future__ import annotations
 
+import functools
 import io
 from datetime import UTC, datetime
 from typing import Any
@@ -137,8 +138,10 @@ def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | Non
     key = key or name
     c1, c2, c3 = st.columns([1, 1, 2])
     plain = c3.checkbox(t("export.plain_utf8"), key=f"exp_plain_{key}", help=t("export.plain_help"))
-    c1.download_button(t("export.csv"), to_csv_bytes(df, bom=not plain), file_name=f"{name}.csv",
+    # Deferred: the files are made when a button is clicked, not on every run (an XLSX of 100,000 rows takes
+    # seconds, and a page shows several tables). The builders are pure, so they need no script context.
+    c1.download_button(t("export.csv"), functools.partial(to_csv_bytes, df, bom=not plain), file_name=f"{name}.csv",
                        mime="text/csv", key=f"exp_csv_{key}", on_click="ignore")
-    c2.download_button(t("export.xlsx"), to_xlsx_bytes(df, provenance),
+    c2.download_button(t("export.xlsx"), functools.partial(to_xlsx_bytes, df, provenance),
                        file_name=f"{name}.xlsx", key=f"exp_xlsx_{key}", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -36,11 +36,15 @@ def parse_url(params: dict[str, list[str]], options: pd.DataFrame) -> dict[str, 
     for url_key, key in URL_KEYS.items():
         if key not in LIST_KEYS:
             continue
+        wanted = params.get(url_key) or []
+        if not wanted:
+            out[key] = []
+            continue  # a national warehouse lists ~100,000 agencies: build a lookup only when the URL names some
         col = {"provinces": "province", "cities": "city", "levels": "level", "agency_types": "agency_type",
                "agencies": "agency"}[key]
         known = set(options[col].dropna()) if col in options else set()
         seen: list[str] = []
-        for v in (params.get(url_key) or [])[:MAX_VALUES]:
+        for v in wanted[:MAX_VALUES]:
             if isinstance(v, str) and len(v) <= MAX_LEN and v in known and v not in seen:
                 seen.append(v)
         out[key] = seen
