@@ -400,3 +400,16 @@ def test_import_page_fetches_pasted_addresses_and_refuses_private_ones(tmp_path,
     assert [r.split(":")[0] for r in result["原因"]] == ["bad_url", "private_address"]
     assert [m.value for m in at.metric] == ["0", "0", "2"]
     assert not db.exists()  # nothing fetched, nothing ingested, no empty warehouse
+
+
+def test_a_national_agency_list_waits_for_narrower_filters(demo, monkeypatch):
+    """Past the cap, the agency box offers only what is chosen until a province (etc.) narrows the list."""
+    monkeypatch.setattr("ui.filters.MAX_AGENCY_OPTIONS", 2)
+    at = open_page(params={"agency": NANSHAN})
+    box = at.sidebar.multiselect[-1]
+    assert (box.label, box.options, box.value) == ("机关", [NANSHAN], [NANSHAN])
+    assert any(c.value.startswith("机关较多（3 个）") for c in at.sidebar.caption)
+    at = open_page(params={"province": "广东省"})
+    box = at.sidebar.multiselect[-1]
+    assert (box.options, box.value) == (sorted([BAOAN, NANSHAN]), [])
+    assert not any(c.value.startswith("机关较多") for c in at.sidebar.caption)

@@ -18,6 +18,7 @@ LIST_KEYS = ("provinces", "cities", "levels", "agency_types", "agencies")
 _STATE = "flt_"  # prefix of the widgets' session-state keys
 _LAST_URL = "_flt_last_url"  # the filter part of the URL we wrote last run
 MAX_VALUES = 50  # more values than this in one URL key is not a bookmark, it is an attack: ignore the rest
+MAX_AGENCY_OPTIONS = 3000  # about one province's agencies; more must be narrowed by the filters above first
 MAX_LEN = 100  # the longest agency name in the corpus is well below this
 
 
@@ -123,11 +124,21 @@ def render_filters() -> dict[str, Any]:
         col.selectbox(t(f"filters.{key}"), years, key=_STATE + key, format_func=year_label,
                       placeholder=t("filters.any_year"))
 
-    def multi(key: str, col: str, label: str, frame: pd.DataFrame, fmt=str) -> list:
+    def multi(key: str, col: str, label: str, frame: pd.DataFrame, fmt=str, cap: int | None = None) -> list:
         allowed = sorted(frame[col].dropna().unique().tolist())
+        hidden = 0
+        if cap is not None and len(allowed) > cap:
+            # Every option travels to the browser on every page load: a national list is megabytes. Offer
+            # only what is already chosen (a bookmark keeps working) until the other filters narrow it.
+            chosen = set(st.session_state.get(_STATE + key) or [])
+            hidden = len(allowed)
+            allowed = [a for a in allowed if a in chosen]
         _clean_state(key, allowed)
-        return sb.multiselect(t(label), allowed, key=_STATE + key, format_func=fmt,
-                              placeholder=t("filters.all"))
+        picked = sb.multiselect(t(label), allowed, key=_STATE + key, format_func=fmt,
+                                placeholder=t("filters.all"))
+        if hidden:
+            sb.caption(t("filters.narrow_first", n=f"{hidden:,}"))
+        return picked
 
     provinces = multi("provinces", "province", "filters.province", options)
     narrowed = options[options["province"].isin(provinces)] if provinces else options
@@ -138,7 +149,7 @@ def render_filters() -> dict[str, Any]:
     types = multi("agency_types", "agency_type", "filters.agency_type", narrowed,
                   lambda v: t_opt("agency_type", v))
     narrowed = narrowed[narrowed["agency_type"].isin(types)] if types else narrowed
-    agencies = multi("agencies", "agency", "filters.agency", narrowed)
+    agencies = multi("agencies", "agency", "filters.agency", narrowed, cap=MAX_AGENCY_OPTIONS)
 
     y0, y1 = st.session_state[_STATE + "year_from"], st.session_state[_STATE + "year_to"]
     if y0 is not None and y1 is not None and y0 > y1:  # a reversed range means the user wants it the right way
