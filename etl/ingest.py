@@ -108,6 +108,8 @@ def _parse_file(job: tuple[str, str, dict | None, bytes | None]) -> tuple[str, P
 
 
 def _parse_all(jobs: list, workers: int) -> Iterator[tuple[str, ParsedReport | ReportError]]:
+    if not jobs:
+        return  # an unchanged corpus: nothing to parse, so no dictionaries to load
     if workers <= 1 or len(jobs) < 4:
         if not _worker_ctx:
             _init_worker()
