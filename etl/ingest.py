@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -107,16 +108,35 @@ def _parse_file(job: tuple[str, str, dict | None, bytes | None]) -> tuple[str, P
                                  f"{exc}"[:300])
 
 
-def _parse_all(jobs: list, workers: int) -> Iterator[tuple[str, ParsedReport | ReportError]]:
+def _parse_all(jobs: list, workers: int,
+               fn: Callable | None = None) -> Iterator[tuple[str, ParsedReport | ReportError]]:
+    """fn (default _parse_file) over the jobs, in order: in this process, or in `workers` processes."""
+    fn = fn or _parse_file
     if not jobs:
         return  # an unchanged corpus: nothing to parse, so no dictionaries to load
     if workers <= 1 or len(jobs) < 4:
         if not _worker_ctx:
             _init_worker()
-        yield from map(_parse_file, jobs)
+        yield from map(fn, jobs)
         return
+    # Executor.map would submit every file at once, and parsed reports the writer has not taken yet would pile up
+    # (4 GB at 100,000 reports): keep a bounded window of chunks in flight instead.
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        yield from pool.map(_parse_file, jobs, chunksize=8)
+        pending: deque = deque()
+        for i in range(0, len(jobs), _CHUNK):
+            pending.append(pool.submit(_run_chunk, fn, jobs[i:i + _CHUNK]))
+            if len(pending) >= workers * _WINDOW:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+_CHUNK = 8  # files per task: fewer round trips to the workers
+_WINDOW = 8  # chunks in flight per worker
+
+
+def _run_chunk(fn: Callable, chunk: list) -> list[tuple[str, ParsedReport | ReportError]]:
+    return [fn(job) for job in chunk]
 
 
 class _BatchWriter:
@@ -234,14 +254,7 @@ def rebuild(db: str, progress: bool = True, workers: int | None = None) -> Inges
         out = _BatchWriter(wh, summary)
         out.names = {}  # rebuilding in place: nothing is replaced
         bar = _progress_bar(len(jobs), progress)
-        if workers <= 1 or len(jobs) < 4:
-            if not _worker_ctx:
-                _init_worker()
-            results = map(_reparse, jobs)
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
-            results = pool.map(_reparse, jobs, chunksize=8)
-        for name, result in results:
+        for name, result in _parse_all(jobs, workers, _reparse):
             if isinstance(result, ReportError):
                 summary.failed.append((name, result.reason))
             else:

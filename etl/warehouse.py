@@ -82,11 +82,11 @@ class Warehouse:
             # DuckDB shares one database instance per path within a process, so a plain read-only connect
             # would keep serving the old file after an atomic swap. Attaching into a private in-memory
             # database opens the file anew each time.
-            con = duckdb.connect(":memory:")
+            con = duckdb.connect(":memory:", config=_memory_config())
             con.execute(f"ATTACH {_sql_string(path)} AS wh (READ_ONLY)")
             con.execute("USE wh")
         else:
-            con = duckdb.connect(path)
+            con = duckdb.connect(path, config=_memory_config())
         wh = cls(con, path, read_only)
         if not read_only:
             wh.init_schema()
@@ -362,6 +362,12 @@ class Warehouse:
 def _names_param(sql: str, name: str) -> bool:
     # $year must not count as naming $year_from: match whole parameter names only.
     return re.search(rf"\${re.escape(name)}\b", sql) is not None
+
+
+def _memory_config() -> dict[str, str]:
+    # DuckDB takes up to 80% of RAM by default; the term-key check alone held 2.4 GB at 100,000 reports.
+    # With a limit it spills to disk instead (same results, ~15% slower there). WAREHOUSE_MEMORY overrides.
+    return {"memory_limit": os.environ.get("WAREHOUSE_MEMORY", "1GB")}
 
 
 def _sql_string(text: str) -> str:
