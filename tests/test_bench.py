@@ -28,5 +28,4 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
     timed = set(re.findall(r"^\| (\w+) \| [\d.]+ \| [\d.]+ \|$", text, re.M))
     pages = {"overview", "trends", "rankings", "keywords"}
     queries = {p.stem for p in (ROOT / "etl" / "queries").glob("*.sql") if not p.stem.startswith("export_")}
-    assert timed - pages == queries
-    assert set(re.findall(r"^\| (\w+) \| [\d.]+ \|$", text, re.M)) == pages
+    assert timed == queries | pages  # pages: a new-tab and an in-app time each
