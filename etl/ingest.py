@@ -109,9 +109,8 @@ def _parse_file(job: tuple[str, str, dict | None, bytes | None]) -> tuple[str, P
 
 
 def _parse_all(jobs: list, workers: int,
-               fn: Callable | None = None) -> Iterator[tuple[str, ParsedReport | ReportError]]:
-    """fn (default _parse_file) over the jobs, in order: in this process, or in `workers` processes."""
-    fn = fn or _parse_file
+               fn: Callable = _parse_file) -> Iterator[tuple[str, ParsedReport | ReportError]]:
+    """fn over the jobs, in order: in this process, or in `workers` processes."""
     if not jobs:
         return  # an unchanged corpus: nothing to parse, so no dictionaries to load
     if workers <= 1 or len(jobs) < 4:

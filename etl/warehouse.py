@@ -102,9 +102,12 @@ class Warehouse:
         return cur
 
     def _lacks_term_totals(self) -> bool:
-        names = {t for (t,) in self._db.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        names = self._table_names()
         return "terms" in names and "term_totals" not in names
+
+    def _table_names(self) -> set[str]:
+        return {t for (t,) in self._db.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
 
     def close(self) -> None:
         self._sync()
@@ -118,8 +121,7 @@ class Warehouse:
         self.close()
 
     def init_schema(self) -> None:
-        had = {t for (t,) in self._db.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        had = self._table_names()
         self._db.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         # Feature schemas extend the core one; they run after it, in this order.
         for extra in ("schema_terms.sql", "schema_review.sql"):
@@ -156,15 +158,21 @@ class Warehouse:
             if stmt.strip():
                 self._db.execute(stmt, {k: v for k, v in params.items() if _names_param(stmt, k)})
 
-    def refresh_aggregates(self) -> None:
-        """Recompute every materialised row in one transaction (after SQL that bypassed the write methods)."""
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN … COMMIT, or ROLLBACK and re-raise: after a failed statement DuckDB accepts nothing else."""
         self._db.execute("BEGIN TRANSACTION")
         try:
-            self._refresh_effective(None)
+            yield
             self._db.execute("COMMIT")
         except Exception:
             self._db.execute("ROLLBACK")
             raise
+
+    def refresh_aggregates(self) -> None:
+        """Recompute every materialised row in one transaction (after SQL that bypassed the write methods)."""
+        with self._transaction():
+            self._refresh_effective(None)
         self._stale = False
 
     def _sync(self) -> None:
@@ -174,17 +182,12 @@ class Warehouse:
     # ---- writing ---------------------------------------------------------------------------------------
     def set_indicators(self, rows: list[dict]) -> None:
         """Replace the indicator catalogue table (code, name_zh, name_en, unit, area, kind)."""
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._db.execute("DELETE FROM indicators")
             self._db.executemany(
                 "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?)",
                 [(r["code"], r["name_zh"], r["name_en"], r["unit"], r["area"], r["kind"]) for r in rows],
             )
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def known_hashes(self) -> set[str]:
         return {h for (h,) in self._db.execute("SELECT content_hash FROM reports").fetchall()}
@@ -207,10 +210,10 @@ class Warehouse:
             for table, rows in report_rows(rep, parser_version, manifest_row, now).items():
                 tables.setdefault(table, []).extend(rows)
         ids = [r["report_id"] for r in tables.get("reports", [])]
+        touched = ids + list(delete_first or [])
         existing = set(self._child_tables()) | {"reports"}
-        self._db.execute("BEGIN TRANSACTION")
-        try:
-            self._delete_reports(ids + list(delete_first or []))
+        with self._transaction():
+            self._delete_reports(touched)
             for table in ["reports", *sorted(t for t in tables if t != "reports")]:
                 rows = tables[table]
                 if not rows or table not in existing:
@@ -224,23 +227,14 @@ class Warehouse:
                     # After a failed statement DuckDB refuses everything but ROLLBACK; the view goes with it.
                     with contextlib.suppress(duckdb.Error):
                         self._db.unregister("_batch")
-            self._refresh_effective(ids + list(delete_first or []))
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
+            self._refresh_effective(touched)
         return ids
 
     def delete_report(self, rid: str) -> None:
         """Remove one report and everything that hangs off it, in one transaction."""
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._delete_report(rid)
             self._refresh_effective([rid])
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def _delete_report(self, rid: str) -> None:
         self._delete_reports([rid])
@@ -343,15 +337,10 @@ class Warehouse:
         """Run the named write statement etl/commands/<name>.sql with bound parameters, in one transaction."""
         sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
         bound = {k: v for k, v in (params or {}).items() if _names_param(sql, k)}
-        self._db.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._db.execute(sql, bound)
             # Commands write corrections, which change the effective rows of their own report only.
             self._refresh_effective([bound["report_id"]] if bound.get("report_id") else None, terms=False)
-            self._db.execute("COMMIT")
-        except Exception:
-            self._db.execute("ROLLBACK")
-            raise
 
     def scalar(self, sql_name: str, params: dict[str, Any] | None = None):
         """First cell of a named query."""
