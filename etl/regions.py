@@ -58,7 +58,8 @@ class Mention:
     kind: str  # 'full' (official name or standard short form) or 'alias' (bare name like 福建)
 
 
-def _location_file() -> Path:
+def location_file() -> Path:
+    """Where jionlp keeps its division file (found without importing jionlp, which is slow)."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.origin:
         raise RuntimeError("jionlp is not installed; it ships the division data the gazetteer needs")
@@ -291,7 +292,7 @@ def _char_class(chars: Iterable[str]) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _load_default(path: Optional[str] = None) -> Gazetteer:
-    src = Path(path) if path else _location_file()
+    src = Path(path) if path else location_file()
     places = _read_divisions(src)
     renamed = _read_renamed(src.with_name("china_location_change.txt"), places)
     return Gazetteer(places + _read_supplement(_SUPPLEMENT), renamed, _read_supplement_forms(_SUPPLEMENT))

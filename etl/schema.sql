@@ -185,9 +185,9 @@ WITH e AS (
                      CASE WHEN e_agency_type IS NULL THEN 'agency_type' END,
                      CASE WHEN e_level IS NULL THEN 'level' END, CASE WHEN e_province IS NULL THEN 'province' END,
                      CASE WHEN e_year IS NULL THEN 'year' END,
-                     -- etl/rows.py GUESSED_TYPE: a type from work cues alone, until a reviewer settles it
-                     CASE WHEN e_agency_type IS NOT NULL AND NOT list_contains(overridden, 'agency_type')
-                               AND json_extract_string(meta_evidence, '$.agency_type') LIKE 'work cues%'
+                     -- etl/rows.py decides GUESSED_TYPE at ingest; it stands until a reviewer settles the type
+                     CASE WHEN list_contains(string_split(review_reasons, ','), 'agency_type_guessed')
+                               AND NOT list_contains(overridden, 'agency_type')
                           THEN 'agency_type_guessed' END) AS e_reasons
     FROM e
 )

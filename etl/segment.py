@@ -22,7 +22,9 @@ _BLOCK = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 # sees the text, so both give the same tokens. Plain decimals (3.5%, No.1) agree already and are left alone.
 # A plain letter/digit run of 100+ characters is one token in both engines, but jieba-rs takes time quadratic
 # in its length to say so (16,000 digits: 2.7 s); we emit such runs ourselves too.
-_ASCII_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+%?|[A-Za-z0-9]{100,}")
+_LONG = r"[A-Za-z0-9]{100,}"
+_ASCII_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+%?|" + _LONG)
+_LONG_RUN = re.compile(_LONG)
 _AGREED = re.compile(r"[A-Za-z0-9]+\.\d+%?")
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip
 
@@ -99,7 +101,7 @@ class Tokenizer:
                 continue
             if m.start() > pos:
                 out += self._engine.cut(text[pos:m.start()], True)
-            out += [x for x in _SKIP.split(m.group()) if x]
+            out += split_run(m.group())
             pos = m.end()
         if pos < len(text):
             out += self._engine.cut(text[pos:] if pos else text, True)
@@ -115,8 +117,6 @@ class Tokenizer:
     def has_word(self, word: str) -> bool:
         return word in self.phrases or bool(self._engine.has_word(word))
 
-
-_LONG_RUN = re.compile(r"[A-Za-z0-9]{100,}")
 
 
 def needs_split(token: str) -> bool:

@@ -74,6 +74,7 @@ _NUMERIC = set("0123456789.%零〇一二三四五六七八九十百千万亿两"
 
 
 def _capped(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    """Append text[a:b], trimmed, to out: in pieces of at most MAX_SENTENCE characters when it is longer."""
     while b - a > MAX_SENTENCE:
         limit = a + MAX_SENTENCE
         cut = max(text.rfind(c, a + MAX_SENTENCE // 2, limit) for c in _SOFT_BREAKS) + 1
@@ -96,13 +97,7 @@ def sentence_bounds(text: str, start: int = 0, end: int | None = None) -> list[t
     out, s = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
         i = m.start()
-        e = i if text[i] == "\n" else i + 1
-        if e - s > MAX_SENTENCE:
-            _capped(text, s, e, out)
-        else:
-            span = _trimmed(text, s, e)
-            if span is not None:
-                out.append(span)
+        _capped(text, s, i if text[i] == "\n" else i + 1, out)
         s = i + 1
     if start <= end:
         _capped(text, s, end, out)

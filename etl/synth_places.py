@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from etl.regions import read_location_text
+from etl.regions import location_file, read_location_text
 
 AGENCY_TYPES_CSV = Path(__file__).parent / "catalog" / "agency_types.csv"
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -64,20 +63,12 @@ class Entity:
     abbr: str  # short place name for document numbers (长寿府办发)
 
 
-def china_location_path() -> Path:
-    """The division file shipped in the jionlp package (found without importing jionlp, which is slow)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or spec.origin is None:
-        raise FileNotFoundError("the jionlp package is not installed")
-    return Path(spec.origin).parent / "dictionary" / "china_location.txt"
-
-
 def load_divisions(path: Optional[Path] = None) -> Divisions:
     """Read provinces, prefecture-level cities and counties (deeper lines, towns and villages, are skipped)."""
     provinces: list[Province] = []
     cur_p: Optional[list] = None
     cur_c: Optional[list] = None
-    for line in read_location_text(path or china_location_path()).splitlines(keepends=True):
+    for line in read_location_text(path or location_file()).splitlines():
         if line.startswith("\t\t\t"):
             continue
         depth = len(line) - len(line.lstrip("\t"))

@@ -6,14 +6,15 @@ import re
 from etl.read.encoding import decode_bytes
 from etl.read.txt import check_is_text
 
-# Tags whose content is never report text (code, styling, embedded objects, form controls, site menus).
-DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg", "math",
-             "canvas", "select", "textarea", "button", "audio", "video", "map", "frameset", "frame", "nav")
-BLOCK_TAGS = ("address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
-              "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-              "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody",
-              "tfoot", "thead", "tr", "ul", "title")
-CELL_TAGS = ("td", "th")
+# Tags whose content is never report text (head, code, styling, embedded objects, form controls, site menus).
+DROP_TAGS = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "embed", "applet",
+                       "svg", "math", "canvas", "select", "textarea", "button", "audio", "video", "map", "frameset",
+                       "frame", "nav"})
+BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+                        "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+                        "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "summary",
+                        "table", "tbody", "tfoot", "thead", "tr", "ul", "title"})
+CELL_TAGS = frozenset({"td", "th"})
 # U+2029 (paragraph separator) marks block boundaries through the whitespace collapse below; normalize_text
 # turns it into a line break afterwards.
 _BREAK = "\u2029"
@@ -28,11 +29,6 @@ def declared_charset(data: bytes) -> str | None:
     """The charset named by a <meta> tag in the first 4 KB, if any."""
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii", "replace") if match else None
-
-
-_DROP = frozenset(DROP_TAGS) | {"head"}
-_BLOCK = frozenset(BLOCK_TAGS)
-_CELL = frozenset(CELL_TAGS)
 
 
 class _TextCollector:
@@ -54,10 +50,10 @@ class _TextCollector:
         name = tag.lower()
         if name == "title":
             self.in_title += 1
-        if self.dropped or name in _DROP:
+        if self.dropped or name in DROP_TAGS:
             self.dropped += 1
             return
-        if name == "br" or name in _BLOCK:
+        if name == "br" or name in BLOCK_TAGS:
             self.parts.append(_BREAK)
         if name == "pre":
             self.pre += 1
@@ -70,9 +66,9 @@ class _TextCollector:
         if self.dropped:
             self.dropped -= 1
             return
-        if name in _BLOCK:
+        if name in BLOCK_TAGS:
             self.parts.append(_BREAK)
-        elif name in _CELL:
+        elif name in CELL_TAGS:
             self.parts.append(" ")
         if name == "pre":
             self.pre -= 1
