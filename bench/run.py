@@ -9,13 +9,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.peak_rss import run_with_peak_rss  # noqa: E402
 from bench.scale import replicate_warehouse  # noqa: E402
 from bench.typical import QUERY_PARAMS, params_for  # noqa: E402
 
@@ -34,29 +34,15 @@ def machine() -> str:
             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
 
 
-# Linux carries a process's peak RSS across fork and exec, so a command forked straight from this process would
-# report at least this process's own peak. A small launcher runs the command and reports the peak of its tree.
-_LAUNCHER = """
-import os, subprocess, sys
-proc = subprocess.Popen(sys.argv[2:], stdout=sys.stdout, stderr=subprocess.DEVNULL)
-_, status, usage = os.wait4(proc.pid, 0)
-with open(sys.argv[1], "w") as f:
-    f.write(str(usage.ru_maxrss))
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
 def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
     """(wall seconds, peak RSS in MB, stdout) of a subprocess tree."""
-    with tempfile.TemporaryDirectory() as tmp:
-        rss_file = Path(tmp) / "rss"
-        t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(rss_file), *cmd], cwd=ROOT, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-        wall = time.perf_counter() - t0
-        if proc.returncode not in (0, 1):
-            raise RuntimeError(f"{cmd} exited {proc.returncode}: {proc.stdout[-2000:]}")
-        return wall, int(rss_file.read_text()) // 1024, proc.stdout
+    t0 = time.perf_counter()
+    proc, peak_kib = run_with_peak_rss(cmd, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                       env={**os.environ, **(env or {})})
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd} exited {proc.returncode}: {proc.stdout[-2000:]}")
+    return wall, peak_kib // 1024, proc.stdout
 
 
 def etl_benchmark(corpus: Path, work: Path, workers_list: list[int]) -> dict:

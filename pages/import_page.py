@@ -17,11 +17,12 @@ from ui.i18n import t
 from ui.page import labelled, plot, provenance, synthetic_banner
 from ui.uploads import stage
 
+MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
+
 st.title(t("import.title"))
 st.caption(t("import.caption"))
 if warehouse_exists():
     synthetic_banner(current_filters())
-MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
 
 
 def _keep_result(summary, failed_before: list[tuple[str, str]]) -> None:
@@ -55,10 +56,10 @@ uploads = st.file_uploader(t("import.files"), type=["txt", "html", "htm", "docx"
 if st.button(t("import.run"), type="primary", disabled=not uploads, key="imp_run"):
     with tempfile.TemporaryDirectory(prefix="fazhi-upload-") as tmp:
         paths, manifest, rejected = stage([(f.name, f.getvalue()) for f in uploads], Path(tmp))
-        bar = st.progress(0.0, text=t("import.progress", done=0, total=len(paths)))
+        bar = st.progress(0.0, text=t("import.progress_ingest", done=0, total=len(paths)))
 
         def on_progress(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=t("import.progress", done=done, total=total))
+            bar.progress(done / max(total, 1), text=t("import.progress_ingest", done=done, total=total))
 
         try:
             # One process: the upload is small, and worker processes would outlive a Streamlit rerun.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import random
 import shutil
-import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from bench.peak_rss import run_with_peak_rss
 from tests.conftest import ROOT, SAMPLE_REPORTS
 from tests.fixtures.read.builders import cid_pdf, make_docx, make_html, make_pdf, png_bytes
 
@@ -170,25 +170,11 @@ class Run:
     max_rss_kb: int
 
 
-# Linux carries a process's peak RSS across exec, so a CLI forked straight from this (large) pytest process would
-# report pytest's own peak. A small launcher process starts the CLI and reports the peak of the CLI tree alone.
-_LAUNCHER = """
-import os, subprocess, sys
-with open(sys.argv[1], "wb") as fo, open(sys.argv[2], "wb") as fe:
-    proc = subprocess.Popen([sys.executable, "-m", "etl", *sys.argv[4:]], stdout=fo, stderr=fe)
-    _, status, usage = os.wait4(proc.pid, 0)
-with open(sys.argv[3], "w") as f:
-    f.write(str(usage.ru_maxrss))
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-def _run_cli(*args: str, out_dir: Path) -> tuple[int, str, str, int]:
+def _run_cli(*args: str) -> tuple[int, str, str, int]:
     """Run `python -m etl ...` and return (exit code, stdout, stderr, peak RSS in KiB of it and its children)."""
-    out, err, rss = out_dir / "stdout.txt", out_dir / "stderr.txt", out_dir / "rss.txt"
-    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(out), str(err), str(rss), *args], cwd=ROOT)
-    return (proc.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"),
-            int(rss.read_text(encoding="utf-8")))
+    proc, peak_kib = run_with_peak_rss([sys.executable, "-m", "etl", *args], cwd=ROOT, capture_output=True,
+                                       encoding="utf-8")
+    return proc.returncode, proc.stdout, proc.stderr, peak_kib
 
 
 @pytest.fixture(scope="module")
@@ -196,8 +182,7 @@ def run(tmp_path_factory) -> Run:
     base = tmp_path_factory.mktemp("hostile")
     folder = build_batch(base / "batch")
     db = base / "w.duckdb"
-    code, stdout, stderr, rss = _run_cli("ingest", str(folder), "--db", str(db), "--quiet", "--workers", WORKERS,
-                                         out_dir=base)
+    code, stdout, stderr, rss = _run_cli("ingest", str(folder), "--db", str(db), "--quiet", "--workers", WORKERS)
     return Run(db, folder, code, stdout, stderr, rss)
 
 
@@ -387,8 +372,7 @@ def test_zip_bomb_with_lying_headers_is_refused_without_inflating_it(tmp_path):
     (folder / "lying.docx").write_bytes(lying_zip_bomb())
     assert (folder / "lying.docx").stat().st_size < 1024 * 1024
     db = tmp_path / "w.duckdb"
-    code, stdout, stderr, rss = _run_cli("ingest", str(folder), "--db", str(db), "--quiet", "--workers", "1",
-                                         out_dir=tmp_path)
+    code, stdout, stderr, rss = _run_cli("ingest", str(folder), "--db", str(db), "--quiet", "--workers", "1")
     assert code == 1, stderr
     assert stdout.splitlines()[0] == "ingested: 1  unchanged: 0  failed: 1", stdout
     assert stdout.splitlines()[1].strip().startswith("FAILED lying.docx: ")
