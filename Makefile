@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 DB ?= data/warehouse.duckdb
 PORT ?= 8501
 
-.PHONY: setup run test lint bench demo clean-db
+.PHONY: setup system-deps run test lint quality bench demo clean-db
 
 setup: $(STAMP)
 
@@ -23,8 +23,22 @@ $(DB): | $(STAMP)
 run: setup $(DB)
 	WAREHOUSE=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-test: setup
+# The browser tests need Debian's chromium and CJK fonts (Chinese renders as boxes without them). As root,
+# install them with apt; otherwise say in one line what to run.
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium and fonts-noto-cjk (apt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	else echo "The browser tests need: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi
+
+test: setup system-deps
 	$(BIN)/python -m pytest -q
+
+# Extraction scored against hand labels: the held-out half of the real corpus and the spec's openings.
+quality: setup
+	$(BIN)/python -m etl quality
 
 lint: setup
 	$(BIN)/ruff check .

@@ -30,6 +30,7 @@ def replicate_warehouse(base: Path, out: Path, size: int) -> None:
                 substr(md5(report_id || '#' || k), 1, 16) AS report_id,
                 sha256(content_hash || '#' || k) AS content_hash,
                 file_name || '#' || k AS file_name,
+                source_key || '#' || k AS source_key,
                 CASE WHEN agency IS NULL THEN NULL ELSE agency || '#' || k END AS agency)
             FROM reports, k""")
         for t in tables:

@@ -9,10 +9,13 @@ from pathlib import Path
 from etl.ingest import IngestSummary
 
 
-def _print_summary(s: IngestSummary, out=sys.stdout) -> None:
+def _print_summary(s: IngestSummary, out=None) -> None:
+    out = out or sys.stdout  # looked up per call: a default bound at import would miss redirection
     print(f"ingested: {len(s.ingested)}  unchanged: {len(s.unchanged)}  failed: {len(s.failed)}", file=out)
     for name, reason in s.failed:
         print(f"  FAILED {name}: {reason}", file=out)
+    for key, old, new in s.replaced:
+        print(f"  REPLACED {key}: report {old} by its new version {new}", file=out)
     for check, rows in s.check_failures.items():
         print(f"  DATA CHECK {check}: {len(rows)} row(s) break the rule, e.g. {rows[0]}", file=out)
 
@@ -92,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     pq.add_argument("--out", required=True, help="output folder (one sub-folder per view)")
     pq.set_defaults(func=_cmd_export_parquet)
 
-    from etl import cli_export, fetch_cli, review_cli, synth_cli
+    from etl import cli_export, fetch_cli, quality_cli, review_cli, synth_cli
 
-    for feature in (cli_export, synth_cli, fetch_cli, review_cli):
+    for feature in (cli_export, synth_cli, fetch_cli, review_cli, quality_cli):
         feature.register(sub)
     return p
 

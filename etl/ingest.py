@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import sys
 from collections import deque
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from etl.errors import ReportError
 from etl.pipeline import PARSER_VERSION, ParseContext, content_hash, parse_report, parse_text
@@ -31,6 +33,7 @@ class IngestSummary:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, bilingual reason)
+    replaced: list[tuple[str, str, str]] = field(default_factory=list)  # (source key, old report id, new one)
     check_failures: dict[str, list[tuple]] = field(default_factory=dict)
 
     @property
@@ -53,35 +56,57 @@ def read_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
         return out
 
 
+class SourceFile(NamedTuple):
+    """One file to ingest: where it is, the key that names its source, and its manifest row."""
+
+    path: Path
+    key: str
+    manifest_row: dict[str, str] | None
+
+
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Every report file under `paths`, in a stable order.
 
     In folders, only document extensions are taken (legacy .doc/.wps too, so that they get a clear reason);
     manifests, sidecars, ground truth and hidden files are left alone. A file named explicitly is always taken.
     """
-    out: list[Path] = []
+    return [f for f, _ in _walk(paths)]
+
+
+def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str]]:
+    """(file, source key) pairs. The key is the file's path below the folder that holds the ingested root, so
+    `a/index.txt` and `b/index.txt` are two sources whether they come in one batch or two, and a file named
+    on its own gets the same key as when its folder is ingested."""
     for p in map(Path, paths):
         if not p.is_dir():
-            out.append(p)
+            yield p, f"{p.resolve().parent.name}/{p.name}"
             continue
+        root = p.resolve().name
         for f in sorted(p.rglob("*")):
             # Hidden folders (the fetcher's .raw/ snapshots, .git) hold no reports of their own.
-            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+            rel = f.relative_to(p)
+            if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
                     and f.suffix.lower() in DOCUMENT_SUFFIXES:
-                out.append(f)
+                yield f, f"{root}/{rel.as_posix()}"
+
+
+def collect_sources(paths: Iterable[str | os.PathLike], manifest: str | None = None) -> list[SourceFile]:
+    """Every file to ingest with its source key and manifest row.
+
+    A folder's manifest.csv describes the files of that folder only. An explicit `manifest` (by base name)
+    applies to every file and wins. A manifest URL is the source key: it names the source better than a path.
+    """
+    explicit = read_manifest(manifest) if manifest else {}
+    folder_rows: dict[Path, dict[str, dict[str, str]]] = {}
+    out = []
+    for f, key in _walk(paths):
+        folder = f.resolve().parent
+        if folder not in folder_rows:
+            m = folder / MANIFEST_NAME
+            folder_rows[folder] = read_manifest(m) if m.is_file() else {}
+        row = {**folder_rows[folder].get(f.name, {}), **explicit.get(f.name, {})} or None
+        out.append(SourceFile(f, (row or {}).get("url") or key, row))
     return out
-
-
-def _manifests_for(paths: Iterable[str | os.PathLike], explicit: str | None) -> dict[str, dict[str, str]]:
-    rows: dict[str, dict[str, str]] = {}
-    for p in map(Path, paths):
-        folder = p if p.is_dir() else p.parent
-        for m in sorted(folder.rglob(MANIFEST_NAME)) if p.is_dir() else [folder / MANIFEST_NAME]:
-            if m.is_file():
-                rows.update(read_manifest(m))
-    if explicit:
-        rows.update(read_manifest(explicit))
-    return rows
 
 
 # ---- the worker side: a pure function of the file ----------------------------------------------------------
@@ -147,28 +172,36 @@ class _BatchWriter:
         self.batch_size = batch_size
         self.pending: list[tuple[ParsedReport, dict | None]] = []
         self.logs: list[tuple] = []
-        self.names = {name: rid for rid, name in wh.con.execute("SELECT report_id, file_name FROM reports").fetchall()}
+        # source key -> (report id, file name, agency, year) of the report it holds now
+        self.sources = {key: rest for key, *rest in wh.con.execute(
+            "SELECT source_key, report_id, file_name, agency, year FROM reports").fetchall()}
         self.replaced: list[str] = []
 
-    def add(self, name: str, result: ParsedReport | ReportError) -> None:
+    def add(self, name: str, result: ParsedReport | ReportError, key: str | None = None) -> None:
+        key = key or name
         if isinstance(result, ReportError):
-            self.log(name, "failed", result.reason, result.code)
+            self.log(name, "failed", result.reason, result.code, key=key)
             self.summary.failed.append((name, result.reason))
         else:
             rid = report_id_of(result.content_hash)
-            old = self.names.get(name)
-            if old and old != rid:
-                # A new version of a file replaces the old one: one report per file name.
-                self.replaced.append(old)
-            self.names[name] = rid
-            self.pending.append((result, _manifest_of(result)))
-            self.log(name, "ingested", None, None, rid)
+            old = self.sources.get(key)
+            note = None
+            if old and old[0] != rid:
+                # A new version of the same source replaces the old report, and says which one it was.
+                self.replaced.append(old[0])
+                what = " ".join(str(v) for v in (old[2], old[3]) if v is not None) or old[1]
+                note = f"替换同一来源的旧版本 {old[0]}({what}) / replaces the earlier version {old[0]} ({what})"
+                self.summary.replaced.append((key, old[0], rid))
+            self.sources[key] = (rid, name, None, None)
+            self.pending.append((dataclasses.replace(result, source_key=key), _manifest_of(result)))
+            self.log(name, "ingested", note, "replaced" if note else None, rid, key)
             self.summary.ingested.append(name)
         if len(self.pending) >= self.batch_size:
             self.flush()
 
-    def log(self, name: str, status: str, reason: str | None, code: str | None, rid: str | None = None) -> None:
-        self.logs.append((name, status, reason, code, rid))
+    def log(self, name: str, status: str, reason: str | None, code: str | None, rid: str | None = None,
+            key: str | None = None) -> None:
+        self.logs.append((name, status, reason, code, rid, key))
 
     def flush(self) -> None:
         if self.pending:
@@ -182,36 +215,40 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
            batch_size: int = 200) -> IngestSummary:
     """Ingest files and folders into the warehouse at `db` (created when missing).
 
-    Unchanged files (same content hash) are skipped after hashing. A file that cannot be read is logged in
-    ingest_log with its reason; the others still go in. Reports are written in batches, each batch in one
-    transaction, and the finished warehouse is swapped in atomically (see warehouse.writing).
+    A report is its content (hash) from a source (URL, or path under the ingested folder): two different files
+    of the same name are two reports, a new version of one source replaces the old (the summary names both),
+    and the same bytes under a second name are one report. A file that cannot be read is logged in ingest_log
+    with its reason; the others still go in. Reports are written in batches, each batch in one transaction, and
+    the finished warehouse is swapped in atomically (see warehouse.writing).
     """
     workers = workers or os.cpu_count() or 1
-    files = collect_files(paths)
-    manifest_rows = _manifests_for(paths, manifest)
+    sources = collect_sources(paths, manifest)
     summary = IngestSummary()
     with writing(db) as wh:
         _load_catalog_table(wh)
-        known = wh.known_hashes()
+        known = wh.known_sources()  # content hash -> source key
         out = _BatchWriter(wh, summary, batch_size)
-        jobs = []
-        for f in files:
+        jobs, keys = [], []
+        for f, key, row in sources:
             name = f.name
             if f.stat().st_size > MAX_FILE_BYTES:
                 out.add(name, ReportError("too_large", f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限",
-                                          f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit"))
+                                          f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit"), key)
                 continue
             data = f.read_bytes()
             digest = content_hash(data)
             if digest in known:
-                out.log(name, "unchanged", None, None, report_id_of(digest))
+                same = known[digest]
+                reason = None if same == key else f"与 {same} 内容相同 / same content as {same}"
+                out.log(name, "unchanged", reason, None if same == key else "duplicate", report_id_of(digest), key)
                 summary.unchanged.append(name)
                 continue
-            known.add(digest)
-            jobs.append((str(f), name, manifest_rows.get(name), data if workers <= 1 else None))
+            known[digest] = key
+            jobs.append((str(f), name, row, data if workers <= 1 else None))
+            keys.append(key)
         bar = _progress_bar(len(jobs), progress)
-        for done, (name, result) in enumerate(_parse_all(jobs, workers), 1):
-            out.add(name, result)
+        for done, ((name, result), key) in enumerate(zip(_parse_all(jobs, workers), keys), 1):
+            out.add(name, result, key)
             bar.update(1)
             if on_progress:
                 on_progress(done, len(jobs))
@@ -235,10 +272,11 @@ def _load_catalog_table(wh: Warehouse) -> None:
 def _reparse(job: tuple) -> tuple[str, ParsedReport | ReportError]:
     import json
 
-    digest, name, fmt, encoding, text, manifest_json, source = job
+    digest, name, fmt, encoding, text, manifest_json, source, key = job
     try:
-        return name, parse_text(text, name, digest, fmt, encoding, _worker_ctx[0],
-                                json.loads(manifest_json) if manifest_json else None, source)
+        rep = parse_text(text, name, digest, fmt, encoding, _worker_ctx[0],
+                         json.loads(manifest_json) if manifest_json else None, source)
+        return name, dataclasses.replace(rep, source_key=key)
     except ReportError as err:
         return name, err
 
@@ -251,7 +289,6 @@ def rebuild(db: str, progress: bool = True, workers: int | None = None) -> Inges
         _load_catalog_table(wh)
         jobs = [row[1:] for row in wh.stored_reports()]
         out = _BatchWriter(wh, summary)
-        out.names = {}  # rebuilding in place: nothing is replaced
         bar = _progress_bar(len(jobs), progress)
         for name, result in _parse_all(jobs, workers, _reparse):
             if isinstance(result, ReportError):

@@ -93,3 +93,6 @@ class ParsedReport:
     source: str = "real"  # 'real' or 'synthetic'
     terms: tuple[tuple[str, int], ...] = ()  # (term, count) after the domain dictionary and stopwords
     token_count: int = 0  # all tokens of the text, stopwords included: the base for per-token rates
+    # Where the report came from (its URL, or its path under the ingested folder); set by ingest, which knows
+    # the folder. Without it the file name stands in (a report written directly, e.g. in tests).
+    source_key: Optional[str] = None

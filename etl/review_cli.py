@@ -56,6 +56,10 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_import(args) -> int:
+    args.infile = args.infile or args.csv
+    if not args.infile:
+        print("error: name the corrections CSV (FILE.csv or --in FILE.csv)", file=sys.stderr)
+        return 2
     for p, what in ((args.db, "warehouse"), (args.infile, "file")):
         if not Path(p).is_file():
             print(f"error: no such {what}: {p}", file=sys.stderr)
@@ -84,5 +88,6 @@ def register(subparsers) -> None:
     exp.set_defaults(func=_cmd_export)
     imp = sub.add_parser("import", help="merge a corrections CSV; conflicts are listed, never overwritten")
     imp.add_argument("--db", required=True)
-    imp.add_argument("--in", dest="infile", required=True, help="FILE.csv")
+    imp.add_argument("csv", nargs="?", help="FILE.csv")
+    imp.add_argument("--in", dest="infile", help="FILE.csv (the same, as an option)")
     imp.set_defaults(func=_cmd_import)

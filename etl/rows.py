@@ -32,7 +32,8 @@ def report_rows(rep: ParsedReport, parser_version: str, manifest_row: dict | Non
     rid = report_id_of(rep.content_hash)
     meta = rep.meta
     row: dict[str, Any] = {
-        "report_id": rid, "content_hash": rep.content_hash, "file_name": rep.file_name, "fmt": rep.fmt,
+        "report_id": rid, "content_hash": rep.content_hash, "file_name": rep.file_name,
+        "source_key": rep.source_key or rep.file_name, "fmt": rep.fmt,
         "encoding": rep.encoding, "source": rep.source, "raw_text": rep.raw_text,
         "char_count": len(rep.raw_text), "title": meta.title,
     }

@@ -4,6 +4,9 @@ CREATE TABLE IF NOT EXISTS reports (
     report_id        VARCHAR PRIMARY KEY,          -- first 16 hex digits of content_hash
     content_hash     VARCHAR NOT NULL UNIQUE CHECK (length(content_hash) = 64),
     file_name        VARCHAR NOT NULL,
+    -- where the report came from: its URL, or its path relative to the folder that was ingested. A new version
+    -- of one source replaces the old report; two sources never overwrite each other, whatever their file names.
+    source_key       VARCHAR NOT NULL UNIQUE,
     fmt              VARCHAR NOT NULL CHECK (fmt IN ('txt', 'html', 'docx', 'pdf')),
     encoding         VARCHAR,
     source           VARCHAR NOT NULL DEFAULT 'real' CHECK (source IN ('real', 'synthetic')),
@@ -12,23 +15,23 @@ CREATE TABLE IF NOT EXISTS reports (
     char_count       INTEGER NOT NULL CHECK (char_count >= 0),
     title            VARCHAR,
     agency           VARCHAR,
-    agency_src       VARCHAR CHECK (agency_src IN ('title', 'body', 'manifest', 'inferred')),
+    agency_src       VARCHAR CHECK (agency_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     agency_type      VARCHAR,
-    agency_type_src  VARCHAR CHECK (agency_type_src IN ('title', 'body', 'manifest', 'inferred')),
+    agency_type_src  VARCHAR CHECK (agency_type_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     level            VARCHAR CHECK (level IN ('provincial', 'municipal', 'county')),
-    level_src        VARCHAR CHECK (level_src IN ('title', 'body', 'manifest', 'inferred')),
+    level_src        VARCHAR CHECK (level_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     province         VARCHAR,
-    province_src     VARCHAR CHECK (province_src IN ('title', 'body', 'manifest', 'inferred')),
+    province_src     VARCHAR CHECK (province_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     city             VARCHAR,
-    city_src         VARCHAR CHECK (city_src IN ('title', 'body', 'manifest', 'inferred')),
+    city_src         VARCHAR CHECK (city_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     county           VARCHAR,
-    county_src       VARCHAR CHECK (county_src IN ('title', 'body', 'manifest', 'inferred')),
+    county_src       VARCHAR CHECK (county_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     year             INTEGER CHECK (year BETWEEN 1990 AND 2100),
-    year_src         VARCHAR CHECK (year_src IN ('title', 'body', 'manifest', 'inferred')),
+    year_src         VARCHAR CHECK (year_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     published        DATE,
-    published_src    VARCHAR CHECK (published_src IN ('title', 'body', 'manifest', 'inferred')),
+    published_src    VARCHAR CHECK (published_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     url              VARCHAR,
-    url_src          VARCHAR CHECK (url_src IN ('title', 'body', 'manifest', 'inferred')),
+    url_src          VARCHAR CHECK (url_src IN ('title', 'header', 'body', 'manifest', 'inferred')),
     meta_evidence    VARCHAR,                      -- JSON {field: text that settled it}
     has_achievements      BOOLEAN NOT NULL,
     has_problems          BOOLEAN NOT NULL,
@@ -95,7 +98,8 @@ CREATE TABLE IF NOT EXISTS ingest_log_t (
     reason     VARCHAR,                            -- bilingual 'zh / en', NULL when fine
     code       VARCHAR,                            -- stable reason code, e.g. 'empty'
     report_id  VARCHAR,
-    logged_at  TIMESTAMP NOT NULL
+    logged_at  TIMESTAMP NOT NULL,
+    source_key VARCHAR                             -- the report's source (see reports.source_key)
 );
 
 -- Reviewers' corrections: an append-only log, kept apart from extracted rows so a re-parse never touches it
@@ -191,7 +195,7 @@ WITH e AS (
                           THEN 'agency_type_guessed' END) AS e_reasons
     FROM e
 )
-SELECT report_id, file_name, e_agency AS agency, e_agency_type AS agency_type, e_level AS level,
+SELECT report_id, file_name, source_key, e_agency AS agency, e_agency_type AS agency_type, e_level AS level,
        e_province AS province, e_city AS city, e_county AS county, e_year AS year, e_published AS published,
        CASE WHEN len(overridden) = 0 THEN on_time
             WHEN e_year IS NULL OR e_published IS NULL THEN NULL
@@ -309,5 +313,5 @@ CREATE OR REPLACE VIEW v_facts_extracted AS SELECT * FROM facts_extracted_eff;
 CREATE OR REPLACE VIEW v_facts AS SELECT * FROM facts_eff;
 
 CREATE OR REPLACE VIEW ingest_log AS
-SELECT file_name, status, COALESCE(reason, '') AS reason, logged_at, code, report_id, log_id
+SELECT file_name, status, COALESCE(reason, '') AS reason, logged_at, code, report_id, log_id, source_key
 FROM ingest_log_t;

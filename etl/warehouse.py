@@ -122,6 +122,8 @@ class Warehouse:
 
     def init_schema(self) -> None:
         had = self._table_names()
+        if "reports" in had and "source_key" not in {c for c, _ in self._columns("reports")}:
+            self._migrate_source_keys()
         self._db.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         # Feature schemas extend the core one; they run after it, in this order.
         for extra in ("schema_terms.sql", "schema_review.sql"):
@@ -137,6 +139,19 @@ class Warehouse:
             self._db.execute(SCHEMA_SQL.read_text(encoding="utf-8"))  # re-binds the public views to the tables
         if changed or not had.issuperset([*(t for t, _ in _EFFECTIVE), "term_totals"]):
             self.refresh_aggregates()
+
+    def _migrate_source_keys(self) -> None:
+        """A warehouse from before source keys: rebuild `reports` from the declared DDL (new column, the 'header'
+        metadata source) with each report's file name as its key. Corrections hang off report ids: untouched."""
+        ddl = re.search(r"CREATE TABLE IF NOT EXISTS reports \(.*?\n\);", SCHEMA_SQL.read_text(encoding="utf-8"),
+                        re.S).group(0).replace("IF NOT EXISTS reports", "reports_migrating")
+        with self._transaction():
+            self._db.execute(ddl)
+            # Old keys were file names and replaced each other, so they are unique already.
+            self._db.execute("INSERT INTO reports_migrating BY NAME SELECT *, file_name AS source_key FROM reports")
+            self._db.execute("DROP TABLE reports")
+            self._db.execute("ALTER TABLE reports_migrating RENAME TO reports")
+            self._db.execute("ALTER TABLE ingest_log_t ADD COLUMN IF NOT EXISTS source_key VARCHAR")
 
     def _columns(self, name: str) -> list[tuple]:
         return self._db.execute(
@@ -189,8 +204,9 @@ class Warehouse:
                 [(r["code"], r["name_zh"], r["name_en"], r["unit"], r["area"], r["kind"]) for r in rows],
             )
 
-    def known_hashes(self) -> set[str]:
-        return {h for (h,) in self._db.execute("SELECT content_hash FROM reports").fetchall()}
+    def known_sources(self) -> dict[str, str]:
+        """content hash -> the source key of the report holding those bytes."""
+        return dict(self._db.execute("SELECT content_hash, source_key FROM reports").fetchall())
 
     def write_report(self, rep: ParsedReport, parser_version: str, manifest_row: dict | None = None) -> str:
         """Insert or replace one report with its sections, facts and terms, all in one transaction."""
@@ -263,26 +279,33 @@ class Warehouse:
         )
 
     def log_many(self, rows: list[tuple]) -> None:
-        """Log lines (file_name, status, reason, code, report_id) in one statement."""
+        """Log lines (file_name, status, reason, code, report_id[, source_key]) in one statement."""
         if not rows:
             return
         import pyarrow as pa
 
         now = _now()
         arrow = pa.Table.from_pylist([dict(file_name=r[0], status=r[1], reason=r[2], code=r[3], report_id=r[4],
-                                           logged_at=now) for r in rows])
+                                           source_key=r[5] if len(r) > 5 else None, logged_at=now)
+                                      for r in rows],
+                                     schema=pa.schema([("file_name", pa.string()), ("status", pa.string()),
+                                                       ("reason", pa.string()), ("code", pa.string()),
+                                                       ("report_id", pa.string()), ("source_key", pa.string()),
+                                                       ("logged_at", pa.timestamp("us"))]))
         self._db.register("_logs", arrow)
         try:
-            self._db.execute("INSERT INTO ingest_log_t (file_name, status, reason, code, report_id, logged_at) "
-                             "SELECT file_name, status, reason, code, report_id, logged_at FROM _logs")
+            self._db.execute("INSERT INTO ingest_log_t (file_name, status, reason, code, report_id, source_key, "
+                             "logged_at) SELECT file_name, status, reason, code, report_id, source_key, logged_at "
+                             "FROM _logs")
         finally:
             self._db.unregister("_logs")
 
     def stored_reports(self) -> Iterator[tuple]:
-        """(report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source) for rebuild."""
+        """(report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source, source_key)
+        for rebuild."""
         cur = self.cursor()
-        cur.execute("SELECT report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source "
-                    "FROM reports ORDER BY report_id")
+        cur.execute("SELECT report_id, content_hash, file_name, fmt, encoding, raw_text, manifest_json, source, "
+                    "source_key FROM reports ORDER BY report_id")
         while True:
             rows = cur.fetchmany(500)
             if not rows:

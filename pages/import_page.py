@@ -33,6 +33,7 @@ def _keep_result(summary, failed_before: list[tuple[str, str]]) -> None:
     rows += [(n, "failed", r) for n, r in failed_before]
     st.session_state["imp_result"] = pd.DataFrame(rows, columns=["file_name", "status", "reason"])
     st.session_state["imp_checks"] = dict(summary.check_failures) if summary else {}
+    st.session_state["imp_replaced"] = list(summary.replaced) if summary else []
 
 
 def _import_pasted(text: str) -> None:
@@ -88,6 +89,8 @@ if result is not None:
         col.metric(t(f"import.{status}"), int(counts[status]))
     if counts["failed"]:
         st.error(t("import.some_failed", n=int(counts["failed"])))
+    for key, old, new in st.session_state.get("imp_replaced", []):
+        st.warning(t("import.replaced", source=key, old=old, new=new))
     for check, bad in st.session_state.get("imp_checks", {}).items():
         st.warning(t("import.check_failed", check=check, n=len(bad)))
     chart = pd.DataFrame({"status": [t(f"import.{s}") for s in counts.index], "n": counts.values})

@@ -139,7 +139,7 @@ def test_safe_names_and_staging(tmp_path):
     assert safe_name("/") == "upload" and safe_name("...") == "upload"
     paths, manifest, rejected = stage([("x/../r.txt", b"a"), ("manifest.csv", b"file\n"), ("evil.exe", b"MZ"),
                                        ("r.txt", b"b")], tmp_path)
-    assert [p.name for p in paths] == ["r.txt"] and paths[0].parent == tmp_path / "reports"
+    assert [p.name for p in paths] == ["r.txt"] and paths[0].parent == tmp_path / "upload"
     assert manifest is not None and manifest.read_bytes() == b"file\n"
     assert rejected == [("evil.exe", "不支持的文件类型 / unsupported file type"),
                         ("r.txt", "重复的文件名 / duplicate file name")]

@@ -251,7 +251,7 @@ def test_bad_files_leave_no_rows_behind(run):
 
 
 # ---- the cases that are not errors -------------------------------------------------------------------------
-TWIN_SKIP = {"report_id", "file_name", "encoding", "content_hash", "ingested_at"}
+TWIN_SKIP = {"report_id", "file_name", "source_key", "encoding", "content_hash", "ingested_at"}
 
 
 def test_gb18030_twin_gives_the_same_report_and_facts(run):
@@ -478,7 +478,7 @@ def test_staged_uploads_stay_inside_the_folder_and_ingest_under_their_safe_names
     assert manifest is None and rejected == []
     assert sorted(p.name for p in paths) == ["escape.txt", "nul.txt", "win.txt"]
     everything = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert everything == ["stage/reports/escape.txt", "stage/reports/nul.txt", "stage/reports/win.txt"]
+    assert everything == ["stage/upload/escape.txt", "stage/upload/nul.txt", "stage/upload/win.txt"]
     summary = ingest([str(p) for p in paths], str(tmp_path / "w.duckdb"), workers=1, progress=False)
     assert summary.ingested == ["escape.txt"]
     assert sorted((n, r.split(" / ")[0] != "") for n, r in summary.failed) == [("nul.txt", True), ("win.txt", True)]

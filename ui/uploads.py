@@ -49,7 +49,8 @@ def stage(files: list[tuple[str, bytes]], folder: Path) -> tuple[list[Path], Pat
             rejected.append((name, "重复的文件名 / duplicate file name"))
             continue
         used.add(name)
-        path = folder / "reports" / name
+        # The folder name becomes the source key ("upload/<name>"): a re-upload of one name is a new version.
+        path = folder / "upload" / name
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)
         paths.append(path)
