@@ -92,6 +92,26 @@ def all_cues() -> frozenset[str]:
     return frozenset(c for t in agency_types() for c in t.cues + t.work_cues)
 
 
+@functools.lru_cache(maxsize=1)
+def _short_forms() -> tuple[tuple[str, str], ...]:
+    path = Path(__file__).parent / "catalog" / "agency_short_forms.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = [(r["short"], r["full"]) for r in csv.DictReader(fh)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def official_name(name: str) -> str:
+    """The name as it is officially written: a joint Party committee + government report is the government's
+    (LABELLING.md), and short forms of the body (市场监管局, 管委会) are written out."""
+    joint = re.match(r"^(?:中共)?[^、]{2,30}?[省市县区州旗盟]?委、(?P<gov>(?:中共)?[^、]{2,30}人民政府)$", name)
+    if joint:
+        name = joint.group("gov")
+    for short, full in _short_forms():
+        if name.endswith(short) and not name.endswith(full):
+            return name[: -len(short)] + full
+    return name
+
+
 def canonical_name(code: str, level: Optional[str]) -> Optional[str]:
     """The usual name of this type of agency at this level (发展和改革局 for a county)."""
     t = _by_code().get(code)

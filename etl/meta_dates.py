@@ -15,9 +15,14 @@ _DATE_RES = (
     re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>20\d{2})(?!\d)"),  # 25.02.2016
 )
 # Labels of page stamps, strongest first: a publication stamp beats a writing or update date.
-_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "日期", "时间",
-           "更新时间", "更新日期", "成文日期", "发文日期")
-_LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*[:：]\s*")
+_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "发文时间", "发文日期", "公开日期", "公开时间", "日期", "时间",
+           "更新时间", "更新日期", "成文日期", "生成日期")
+# Crawled and table-like page headers write 'label: date', 'label | date' or 'label date'.
+_LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*(?:[:：|]\s*|(?=\s*20\d{2}))")
+# Other words of a page's header line: a date on a line with them is the page's date ('2022-03-29 来源: 海口市司法局').
+_HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|字体|字号|索引号|信息来源|文章来源")
+# The date a report was delivered, printed under its title: '(2025年4月29日在杭州市…常务委员会…会议上)'.
+_DELIVERED = re.compile(r"^\(\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*在[^()]{2,60}会议上\s*\)")
 _HEAD_LINES = 15  # page stamps sit above the body
 _TAIL_LINES = 6  # a signature date sits at the end
 
@@ -60,7 +65,14 @@ def find_published(text: str) -> MetaField:
                 if best is None or rank < best[0]:
                     best = (rank, ds[0][2], line[lm.start():lm.end() + ds[0][1]])
     if best:
-        return MetaField(best[1].isoformat(), "body", best[2])
+        return MetaField(best[1].isoformat(), "header", best[2])
+    for line in lines[:_HEAD_LINES]:
+        if len(line) > 120:
+            continue
+        delivered = _DELIVERED.match(line)
+        ds = _dates(delivered.group(1)) if delivered else (_dates(line) if _HEADER_WORDS.search(line) else [])
+        if ds and _plausible(ds[0][2]):
+            return MetaField(ds[0][2].isoformat(), "header", line[:60])
     head, tail = lines[:_HEAD_LINES], lines[-_TAIL_LINES:] if len(lines) > _HEAD_LINES else []
     for where, group in (("header", head), ("signature", list(reversed(tail)))):
         for line in group:

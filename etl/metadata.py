@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from typing import Optional
 
-from etl.meta_agency import canonical_name, classify_name, score_work
+from etl.meta_agency import canonical_name, classify_name, official_name, score_work
 from etl.meta_dates import find_published, find_year
+from etl.meta_header import header_issuer, report_phrase_agency
 from etl.meta_region import (
     CHAR_LEVEL,
     LEVEL_RANK,
@@ -139,6 +140,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
     rep = _from_title_or_signature(text, title, t_name, gaz)
     if rep.agency_type.value is None:
         rep = _from_opening(scan, subject, gaz)
+        rep = _from_header(text, rep, gaz) or rep
     level = MetaField()
     lvl = _decide_level(text, scan, title, rep.name_src, subject, rep.agency_type.value, gaz)
     if lvl:
@@ -154,6 +156,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
     agency = rep.agency
     if agency.value is None and rep.agency_type.value:
         agency = _build_agency(rep.agency_type.value, level.value, res, rep.body, text)
+    agency = _official(agency, res, text)
     meta = ReportMeta(agency=agency, agency_type=rep.agency_type, level=level, year=year, published=published,
                       title=None if from_file else title, **fields)
     return _demote_file_title(meta) if from_file else meta
@@ -178,6 +181,33 @@ def _from_title_or_signature(text: str, title: Optional[str], t_name: Optional[s
         else:
             rep.body = _strip_place(name, gaz)  # '市司法局…': the place prefix is added later
     return rep
+
+
+def _from_header(text: str, opening: _Reporter, gaz: Gazetteer) -> Optional[_Reporter]:
+    """A report without a title names its reporter in the page header (发布机构:) or in '现将X2022年…报告如下'.
+
+    Taken when the opening settled nothing, guessed from work cues, or agrees on the type (the header then
+    gives the full name); a header naming a department never overrides an opening that speaks as the government.
+    """
+    for found, src in ((header_issuer(text), "header"), (report_phrase_agency(text), "body")):
+        if not found:
+            continue
+        name = official_name(normalise_agency(found[0]))
+        code = classify_name(name)
+        if code is None and any(m.kind == "full" and m.end == len(name) for m in gaz.find(name)):
+            code, name = "government", name  # '现将伊犁州2021年度…': the place itself reports
+        if code is None:
+            continue
+        known = opening.agency_type
+        if known.value not in (None, code) and known.source != "inferred":
+            continue
+        rep = _Reporter(agency_type=MetaField(code, src, found[1]), name_src=name)
+        if code != "government" and _starts_with_place(name):
+            rep.agency = MetaField(name, src, found[1])
+        elif code != "government":
+            rep.body = _strip_place(name, gaz)
+        return rep
+    return None
 
 
 def _from_opening(scan: str, subject: Optional[str], gaz: Gazetteer) -> _Reporter:
@@ -319,8 +349,8 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
     # The four municipalities' own departments are named like a city's (重庆市司法局, not 司法厅).
     municipality = res.place is not None and res.place.level == "provincial" and res.place.city == res.place.name
     suffix = body or canonical_name(code, "municipal" if municipality else level)
-    if code == "government" and res.place is not None and res.place.code == "supplement":
-        suffix = "管委会"  # functional zones are run by an administrative committee, not a people's government
+    if code == "government" and res.place is not None and _is_zone(res.place):
+        suffix = "管理委员会"  # functional zones are run by an administrative committee, not a people's government
     if not suffix:
         return MetaField()
     name = prefix + suffix
@@ -328,6 +358,29 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         return MetaField(name, "body", name)
     how = "name as written" if body else f"canonical {code} name at {level} level"
     return MetaField(name, "inferred", f"{prefix} + {suffix} ({how})")
+
+
+def _is_zone(place: Place) -> bool:
+    """A functional zone: from the supplement, or a division code numbered 71-99 (how the national code list
+    numbers development zones and new areas, e.g. 620171 兰州新区)."""
+    return place.code == "supplement" or (place.code.isdigit() and len(place.code) == 6 and place.code[-2:] >= "71")
+
+
+def _official(agency: MetaField, res: Resolved, text: str) -> MetaField:
+    """The agency as officially written: the government of a joint report, short forms written out, and a
+    district's name behind its city (通州区人民政府 -> 北京市通州区人民政府), as region_prefix builds names."""
+    name = agency.value
+    if not name:
+        return agency
+    new = official_name(name)
+    surface = res.surface
+    if res.place is not None and surface and new.startswith(surface):
+        prefix = region_prefix(res.place, surface, text)
+        if prefix and prefix != surface and prefix.endswith(surface):
+            new = prefix[: -len(surface)] + new
+    if new == name:
+        return agency
+    return MetaField(new, agency.source, f"{agency.evidence} (officially {new})")
 
 
 def apply_manifest(meta: ReportMeta, row: dict[str, str]) -> ReportMeta:

@@ -23,14 +23,18 @@ _MAX_HEADING = 60
 # statement of shortcomings, so it is tested before the problems cue.
 _PART_CUES = (
     ("achievements", re.compile(r"问题(?:整改|改进)|整改(?:落实)?情况|改进情况")),
-    ("first_responsible", re.compile(r"第一责任人|主要负责人履行|主要负责同志履行|述法")),
+    ("first_responsible", re.compile(
+        r"第一责任人|主要负责人履行|主要负责同志履行|述法|履行推进法治(?:政府)?建设(?:工作)?职责")),
+    # '2022年…主要举措和成效' is the year's results, not a plan: 举措 followed by 成效 is never the plan cue.
     ("next_year_plan", re.compile(
         r"下一步|下步|工作安排|工作计划|工作打算|工作思路|打算|今后|努力方向|工作重点|工作谋划|"
-        r"(?:\d{4}年|明年|来年|下一年度?)[^。]{0,16}(?:计划|安排|打算|思路|重点|举措)")),
+        r"(?:\d{4}年|明年|来年|下一年度?)[^。]{0,16}(?:计划|安排|打算|思路|重点|举措(?![和及与]?成效))")),
     ("problems", re.compile(r"问题|不足|短板|差距|薄弱|困难|原因")),
     ("achievements", re.compile(
         r"举措|成效|主要工作|工作情况|推进情况|开展情况|完成情况|做法|进展|成绩|取得|基本情况|总体情况|工作成果")),
 )
+# A sub-heading names the duty itself; '履行…法治政府建设职责' alone there is the body's general work.
+_DUTY_HEADING = re.compile(r"第一责任人|主要负责人履行|主要负责同志履行")
 # A plan part that opens by admitting shortcomings also states the problems (seen in real reports that fold
 # the two together under 下一步打算).
 _SHORTCOMINGS = re.compile(r"(?:存在|还有|仍有|面临)[^。]{0,24}(?:问题|不足|薄弱环节|差距|短板|困难)")
@@ -58,9 +62,37 @@ def _classify(heading: str) -> list[str]:
     return sorted(found, key=found.get)
 
 
-def _raw_sections(text: str) -> list[tuple[int, str, int]]:
-    """(depth, heading, start) for every heading, in text order."""
+# Headings that run inline in flattened web text ('…法治保障。一、强化组织领导(一)坚持学法用法。…'): a marker
+# after a sentence end (or, for (一), right after a heading), never 一是/第一/一、二级, never a decimal.
+_INLINE_HEADING = re.compile(
+    rf"(?:(?<=[。;:!?”」])|(?<=[{_CN}\u4e00-\u9fff]))\s*(?:"
+    rf"(?P<d1>[{_CN}]{{1,3}})、(?![{_CN}]|是)"
+    rf"|\((?P<d2>[{_CN}]{{1,3}})\)"
+    rf"|(?<![\d.])(?P<d3>\d{{1,2}})[.、](?![\d%])"
+    r")")
+_AFTER_SENTENCE = frozenset("。;:!?”」")
+_NUMERAL = {c: i for i, c in enumerate(_CN, 1)}
+# Where an inline heading's text stops: a sentence end or the next heading marker.
+_INLINE_END = re.compile(rf"[。;!?]|\([{_CN}]{{1,3}}\)|[{_CN}]{{1,3}}是|(?<![\d.])\d{{1,2}}[.、](?![\d%])")
+_INLINE_MAX = 40
+
+
+def _numeral(s: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十 -> 20 (headings never go further)."""
+    if s.isdecimal():
+        return int(s)
+    if len(s) == 1:
+        return _NUMERAL.get(s, 0)
+    if s[0] == "十":
+        return 10 + _NUMERAL.get(s[1], 0)
+    return _NUMERAL.get(s[0], 0) * 10 + (_NUMERAL.get(s[2], 0) if len(s) > 2 else 0)
+
+
+def _line_sections(text: str) -> tuple[list[tuple[int, str, int]], list[tuple[int, int, str, int]]]:
+    """Headings at line starts and inline 一是 points as (depth, heading, start), plus inline heading
+    candidates as (start, depth, heading, number)."""
     out: list[tuple[int, str, int]] = []
+    inline: list[tuple[int, int, str, int]] = []
     pos = 0
     for line in text.split("\n"):
         stripped = line.lstrip()
@@ -74,13 +106,55 @@ def _raw_sections(text: str) -> list[tuple[int, str, int]]:
                 heading = _heading_text(stripped, m.end())
                 if heading:
                     out.append((depth, heading, pos + lead))
+                    num = re.match(rf"^\(?第?([{_CN}]{{1,3}}|\d{{1,2}})", stripped)
+                    inline.append((pos + lead, -depth, heading, _numeral(num.group(1)) if num else 0))
                 break
         for m in _INLINE_POINT.finditer(line) if "是" in line else ():
             start = m.start(1)
             heading = _heading_text(line[start:], len(m.group(1)))
             if heading:
                 out.append((4, heading, pos + start))
+        if len(line) > 80:  # only long lines can hold a flattened outline
+            for m in _INLINE_HEADING.finditer(line, lead + 1):
+                depth = 1 if m.group("d1") else 2 if m.group("d2") else 3
+                if depth != 2 and line[m.start() - 1] not in _AFTER_SENTENCE:
+                    continue  # 一、 and 1. inline need a sentence end before them
+                body = line[m.end():]
+                end = _INLINE_END.search(body)
+                heading = body[: end.start() if end else _INLINE_MAX][:_INLINE_MAX].strip(" ,:")
+                if heading:
+                    inline.append((pos + m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), depth,
+                                   heading, _numeral(m.group("d1") or m.group("d2") or m.group("d3"))))
         pos += len(line) + 1
+    return out, inline
+
+
+def _in_sequence(candidates: list[tuple[int, int, str, int]]) -> list[tuple[int, str, int]]:
+    """The inline candidates that continue their level's numbering (一 after nothing, 二 after 一 …).
+
+    Line-start headings (negative depth in `candidates`) are taken as they are and only set the counters.
+    The numbering guard is what keeps '。三、四月份…' or '(二)' quoted in a sentence from opening sections.
+    """
+    last = {1: 0, 2: 0, 3: 0}
+    out = []
+    for start, depth, heading, num in sorted(candidates):
+        line_start = depth < 0
+        depth = abs(depth)
+        if not line_start and num != last[depth] + 1:
+            continue
+        last[depth] = num
+        for deeper in range(depth + 1, 4):
+            last[deeper] = 0
+        if not line_start:
+            out.append((depth, heading, start))
+    return out
+
+
+def _raw_sections(text: str) -> list[tuple[int, str, int]]:
+    """(depth, heading, start) for every heading, in text order."""
+    out, inline = _line_sections(text)
+    if any(d > 0 for _, d, _, _ in inline):
+        out += _in_sequence(inline)
     out.sort(key=lambda t: t[2])
     return out
 
@@ -137,6 +211,14 @@ def part_flags(text: str, sections: tuple[Section, ...]) -> dict[str, bool]:
     for sec in sections:
         if sec.depth == 1:
             found.update(_classify(sec.heading))
+        elif sec.depth == 2 and _DUTY_HEADING.search(sec.heading):
+            # A sub-heading devoted to the first-responsible duty is that part, headed inside another one.
+            found.add("first_responsible")
+        if sec.depth == 1 and sec.part == "first_responsible" and sum(
+                1 for o in sections if o.depth == 2 and sec.start < o.start < sec.end) >= 2:
+            # A report that opens with the duty and lists the year's measures under it (一、认真履行推进法治建设
+            # 职责 → (一)… (二)…) states its results there.
+            found.add("achievements")
         if sec.part == "next_year_plan" and sec.depth == 1:
             # Only the opening paragraph: plans routinely promise to fix 问题 later on.
             body = text[sec.start:sec.end].split("\n")

@@ -1,0 +1,102 @@
+"""Layouts of real reports in the wild: each class named in the real-report issue, built small and exact."""
+from __future__ import annotations
+
+import pytest
+
+from etl.meta_dates import find_published
+from etl.metadata import extract_metadata
+from etl.outline import parse_outline, part_flags
+from etl.regions import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _parts(text: str) -> dict[str, bool]:
+    return {k[4:]: v for k, v in part_flags(text, parse_outline(text)).items()}
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    return [(s.depth, s.heading) for s in parse_outline(text) if s.depth <= 2]
+
+
+FLAT = ("2021年,县农业农村局全面推进法治建设,为全县发展提供了法治保障。一、强化组织领导,压实法治建设责任(一)坚持学法"
+        "用法。全年开展学法12次。(二)完善制度。二、存在的问题和不足(一)学法不够深入。三、党政主要负责人履行推进法治"
+        "建设第一责任人职责情况局长带头学法。四、2022年工作安排一是加强学习。")
+
+
+def test_flattened_text_finds_inline_headings_and_the_four_parts():
+    assert _headings(FLAT) == [(1, "强化组织领导,压实法治建设责任"), (2, "坚持学法用法"), (2, "完善制度"),
+                               (1, "存在的问题和不足"), (2, "学法不够深入"),
+                               (1, "党政主要负责人履行推进法治建设第一责任人职责情况局长带头学法"),
+                               (1, "2022年工作安排")]
+    assert _parts(FLAT) == {"achievements": True, "problems": True, "first_responsible": True,
+                            "next_year_plan": True}
+
+
+def test_ordinary_sentences_are_not_split_into_headings():
+    # 一是, 第一, 一、二级, 三、四月, decimals and a quoted (二) out of sequence open nothing.
+    text = ("今年启动一、二级响应各3次,第一季度召开会议。会议于三、四月份召开,一是加强学习,二是完善制度。"
+            "参训人数增长2.5%,达到1.5万人。文件第(二)项规定了程序。") * 2
+    assert _headings(text) == []
+
+
+def test_results_of_the_year_are_not_the_next_years_plan():
+    text = "一、2022年法治政府建设主要举措和成效\n(一)强化领导。\n二、2022年推进法治政府建设的主要举措及成效亮点\n"
+    assert _parts(text) == {"achievements": True, "problems": False, "first_responsible": False,
+                            "next_year_plan": False}
+
+
+def test_a_sub_heading_devoted_to_the_duty_is_the_first_responsible_part():
+    text = ("一、坚持党的领导\n(一)党组带头学法\n(二)认真履行党政主要负责人推进法治建设第一责任人职责\n"
+            "(三)加强组织领导,切实履行推进法治政府建设职责\n")
+    assert _parts(text)["first_responsible"] is True
+    assert _parts(text.replace("认真履行党政主要负责人推进法治建设第一责任人职责", "完善制度"))[
+        "first_responsible"] is False  # the general duty wording in a sub-heading is the body's work
+
+
+@pytest.mark.parametrize("header, date", [
+    ("公开类别 | 主动公开 | 发布时间 | 2019-04-28 |", "2019-04-28"),  # table-like header
+    ("来源:叶城县司法局 作者: 发布时间 2025年09月05日 点击数:", "2025-09-05"),  # label without colon
+    ("索 引 号 640421006/2025-00022 发文时间 2025-02-28", "2025-02-28"),
+    ("2022-03-29 17:13:17 来源: 海口市司法局 打印", "2022-03-29"),  # date first, then the source
+    ("来源:云南省人民政府办公厅          2016-04-11 15:37:31 【字体:", "2016-04-11"),
+    ("(2025年4月29日在杭州市第十四届人民代表大会常务委员会第十七次会议上)", "2025-04-29"),  # delivered
+])
+def test_page_header_dates(header, date):
+    got = find_published(f"某某县2024年法治政府建设情况报告\n{header}\n2024年,县政府坚持依法行政。")
+    assert (got.value, got.source) == (date, "header")
+
+
+def test_crawler_header_names_the_agency_when_there_is_no_title(gaz):
+    text = ("当前位置:首页 > 政务公开 > 通知公告\n发布机构:杭州市西湖区市场监督管理局 发布时间:2022-02-10\n"
+            "2021年,我局坚持以习近平法治思想为指导,全面推进依法行政。一、主要举措和成效\n")
+    meta = extract_metadata(text, gazetteer=gaz)
+    assert (meta.value("agency"), meta.agency.source, meta.value("agency_type"), meta.value("county"),
+            meta.value("published")) == ("杭州市西湖区市场监督管理局", "header", "market_regulation", "西湖区",
+                                         "2022-02-10")
+
+
+def test_a_header_channel_is_not_the_agency(gaz):
+    text = "来源:杭州市人民政府门户网站 浏览次数:\n2021年,我局坚持依法行政。现将有关情况报告如下。\n"
+    assert extract_metadata(text, gazetteer=gaz).value("agency") is None
+
+
+def test_the_report_sentence_names_the_reporter(gaz):
+    text = ("根据通知要求,伊犁州人民政府高度重视,现将伊犁州2021年度法治政府建设情况报告如下:\n"
+            "一、2021年法治政府建设情况及主要做法\n")
+    meta = extract_metadata(text, gazetteer=gaz)
+    assert (meta.value("agency"), meta.value("level"), meta.value("province"), meta.value("year")) == (
+        "伊犁哈萨克自治州人民政府", "municipal", "新疆维吾尔自治区", 2021)
+
+
+@pytest.mark.parametrize("title, agency", [
+    ("黑龙江省市场监管局2020年法治政府建设情况报告", "黑龙江省市场监督管理局"),  # short form written out
+    ("中共长春市委、长春市人民政府关于2021年法治政府建设情况的报告", "长春市人民政府"),  # joint report
+    ("浦东新区人民政府2018年度法治政府建设情况报告", "上海市浦东新区人民政府"),  # a district behind its city
+    ("兰州新区2022年度法治政府建设情况", "兰州新区管理委员会"),  # a zone is run by its committee
+])
+def test_agency_names_are_written_officially(title, agency, gaz):
+    assert extract_metadata(f"{title}\n2020年,坚持依法行政。\n", gazetteer=gaz).value("agency") == agency
