@@ -247,7 +247,7 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
             jobs.append((str(f), name, row, data if workers <= 1 else None))
             keys.append(key)
         bar = _progress_bar(len(jobs), progress)
-        for done, ((name, result), key) in enumerate(zip(_parse_all(jobs, workers), keys), 1):
+        for done, ((name, result), key) in enumerate(zip(_parse_all(jobs, workers), keys, strict=True), 1):
             out.add(name, result, key)
             bar.update(1)
             if on_progress:

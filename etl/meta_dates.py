@@ -15,10 +15,11 @@ _DATE_RES = (
     re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>20\d{2})(?!\d)"),  # 25.02.2016
 )
 # Labels of page stamps, strongest first: a publication stamp beats a writing or update date.
-_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "发文时间", "发文日期", "公开日期", "公开时间", "日期", "时间",
-           "更新时间", "更新日期", "成文日期", "生成日期")
+_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "发文时间", "发文日期", "公开日期", "公开时间",
+           "日期", "时间", "更新时间", "更新日期", "成文日期", "生成日期")
 # Crawled and table-like page headers write 'label: date', 'label | date' or 'label date'.
-_LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")\s*(?:[:：|]\s*|(?=\s*20\d{2}))")
+_LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True))
+                       + r")\s*(?:[:：|]\s*|(?=\s*20\d{2}))")
 # Other words of a page's header line: a date on a line with them is the page's date ('2022-03-29 来源: 海口市司法局').
 _HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|字体|字号|索引号|信息来源|文章来源")
 # The date a report was delivered, printed under its title: '(2025年4月29日在杭州市…常务委员会…会议上)'.

@@ -8,13 +8,15 @@ _CJK = "\u4e00-\u9fff"
 # Labels whose value names who published the page, strongest first. A portal or an office inside the body
 # (门户网站, 办公室, 法制处) is a channel, not the reporter, and is never taken.
 _ISSUER_LABELS = ("发布机构", "发文机关", "发布单位", "发布部门", "发布者", "信息来源", "文章来源", "来源")
-_ISSUER = re.compile(r"(?P<label>" + "|".join(_ISSUER_LABELS) + r")\s*[:：|]?\s*(?P<value>[" + _CJK + r"()、]{2,40})")
+_ISSUER = re.compile(r"(?P<label>" + "|".join(_ISSUER_LABELS) + r")\s*[:：|]?\s*"
+                     r"(?P<value>[" + _CJK + r"()、]{2,40})")
 _CHANNEL = re.compile(r"网站|网|门户|办公室|办公厅|处$|科$|股$|中心$|报$|日报|新闻|融媒|编辑|作者")
 _AGENCY_END = re.compile(r"(人民政府|政府|管理委员会|管委会|局|厅|委员会|委)$")
 _HEAD_LINES = 25
-# '现将杭州市人力社保局2020年法治政府建设…报告如下' / '现将伊犁州2021年度法治政府建设情况报告如下': the
+# '现将杭州市人力社保局2020年法治政府建设…报告如下', '现将伊犁州2021年度法治政府建设情况报告如下': the
 # reporter names itself in the sentence that introduces the report.
-_REPORT_PHRASE = re.compile(r"现将(?P<who>[" + _CJK + r"、]{2,30}?)(?:20\d{2}|二[〇○零])\s*年度?(?:法治|依法|推进|全面)")
+_REPORT_PHRASE = re.compile(r"现将(?P<who>[" + _CJK + r"、]{2,30}?)(?:20\d{2}|二[〇○零])\s*年度?"
+                            r"(?:法治|依法|推进|全面)")
 
 
 def header_issuer(text: str) -> Optional[tuple[str, str]]:

@@ -9,7 +9,7 @@ from etl.ingest import ingest, rebuild
 from etl.warehouse import Warehouse
 
 from .conftest import SAMPLE_REPORTS
-from .test_review import EXPECTED_QY, EFFECTIVE_QY, QY, review
+from .test_review import EFFECTIVE_QY, EXPECTED_QY, QY, review
 
 SEEDS = sorted(SAMPLE_REPORTS.glob("*.txt"))
 A_TEXT, B_TEXT = SEEDS[1].read_bytes(), SEEDS[3].read_bytes()  # two different agencies
@@ -65,9 +65,11 @@ def test_same_bytes_under_two_names_are_one_report(tmp_path):
     assert (summary.ingested, summary.unchanged) == (["copy of x.txt"], ["x.txt"])
     with Warehouse.open(db) as wh:
         assert wh.con.execute("SELECT count(*) FROM reports").fetchone() == (1,)
-        assert wh.con.execute("SELECT file_name, status, code, reason FROM ingest_log ORDER BY file_name").fetchall() == [
+        log = wh.con.execute("SELECT file_name, status, code, reason FROM ingest_log ORDER BY file_name").fetchall()
+        assert log == [
             ("copy of x.txt", "ingested", None, ""),
-            ("x.txt", "unchanged", "duplicate", "与 c/copy of x.txt 内容相同 / same content as c/copy of x.txt")]
+            ("x.txt", "unchanged", "duplicate",
+             "与 c/copy of x.txt 内容相同 / same content as c/copy of x.txt")]
 
 
 def test_a_new_version_of_one_source_replaces_it_and_says_so(tmp_path):
