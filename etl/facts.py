@@ -18,6 +18,15 @@ _CONF_DOWN = {"high": "medium", "medium": "low", "low": "low"}
 _FAR_GAP = 8
 _LIST_GAP = re.compile(r"^[、和及与或/][^\d,;。]{0,12}$")
 _SHARE_CLAUSE = re.compile(r"^\s*(?:约)?占")  # 占作出处理决定案件总数21.01%: the share of the count just given
+# After a total, a bare number with an outcome is a subset of it: 承办建议22件,20件按期办结(19件满意).
+_SUBSET_AFTER = re.compile(r"^\s*(?:已|均|全部|都)?(?:按期|按时|如期|依法)?(?:办结|办复|答复|采纳|满意|结案|化解|维持|"
+                           r"撤销|纠正|纠错|胜诉|败诉|调解成功|见面|落实)")
+# One number over two indicators' objects is a lumped total no single indicator owns: 各类复议诉讼案件15件,
+# 完成120件重大决策、规范性文件和合同的合法性审查.
+_OBJECT = r"(?:重大(?:行政)?决策|规范性文件|合同|协议|行政复议|复议|行政诉讼|诉讼|应诉)"
+_FAMILIES = (("决策", "decision"), ("规范性文件", "normative"), ("合同", "contract"), ("协议", "contract"),
+             ("复议", "review"), ("诉讼", "litigation"), ("应诉", "litigation"))
+_LUMPED = re.compile(rf"{_OBJECT}[^,;。\d]{{0,6}}?[、和及与/]{_OBJECT}|复议诉讼|诉讼复议|复议应诉|应诉复议")
 # A clause whose words before the number only narrow the scope continues the clause before it:
 # ',其中自治区级10人次', ',市级210人次', ',参加人员17.8万余人次'. An outcome word (维持, 驳回) does not.
 _CARRY_PREFIX = re.compile(
@@ -184,7 +193,7 @@ def _choose(text: str, q: Quantity, sent: Span, clause: Span, clause_text: str, 
             carried: _Carried, facts: list[Fact], live: Live, catalog: Catalog) -> Optional[Fact]:
     if cands:
         best = max(cands, key=Candidate.key)
-        if _ambiguous(best, q, clause, text, live):
+        if _ambiguous(best, q, clause, text, live) or _lumped(text, q, clause):
             return None
         # a trigger far from its number is less certain to be about it
         conf = best.confidence if best.gap <= _FAR_GAP and q.unit != CUT_UNIT else _CONF_DOWN[best.confidence]
@@ -195,7 +204,7 @@ def _choose(text: str, q: Quantity, sent: Span, clause: Span, clause_text: str, 
         rate = next((i for i in catalog.indicators if i.derive and i.derive.numerator == last), None)
         if rate:
             return _fact(rate, q, text, sent, "medium", f"{rate.code}:share-of:{last}")
-    if _CARRY_PREFIX.match(prefix):
+    if _CARRY_PREFIX.match(prefix) and not _SUBSET_AFTER.match(text[q.unit_end:q.unit_end + 8]):
         fits = [(ind, trig) for ind, trig in carried.before(k)
                 if _unit_fits(q, ind) and not (ind.exclude and ind.exclude.search(clause_text))]
         if fits:
@@ -203,6 +212,21 @@ def _choose(text: str, q: Quantity, sent: Span, clause: Span, clause_text: str, 
             if len({i.code for i, _ in fits if i.priority == ind.priority}) == 1:
                 return _fact(ind, q, text, sent, _CONF_DOWN[trig.confidence], f"{ind.code}^{trig.text}")
     return None
+
+
+def _lumped(text: str, q: Quantity, clause: Span) -> bool:
+    """The number counts a list of two indicators' objects together (within its clause, next to it)."""
+    near = text[max(clause.start, q.start - 16):min(clause.end, q.unit_end + 24)]
+    for m in _LUMPED.finditer(near):
+        objs = re.findall(_OBJECT, m.group(0))
+        if len(objs) < 2 or _kind(objs[0]) != _kind(objs[-1]):
+            return True
+    return False
+
+
+def _kind(obj: str) -> str:
+    """The indicator family an object noun belongs to (合同 and 协议 are one family, 诉讼 and 应诉 another)."""
+    return next((family for word, family in _FAMILIES if word in obj), obj)
 
 
 def _mark_cut(text: str, quantities: tuple[Quantity, ...]) -> tuple[Quantity, ...]:

@@ -22,6 +22,10 @@ _RANGE_AFTER = re.compile(r"\s?年?\s?[-—–~～至到]")  # 2021-2025年 seen
 _PHONE_BEFORE = re.compile(r"\d-$")
 _PHONE_AFTER = re.compile(r"-\d")
 _DOC_BRACKETS = {"〔": "〕", "[": "]", "【": "】"}
+# A rule or a target, not a tally: 每季度集体学法不少于1次, 力争达到90%.
+_MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|力争|争取)(?:达到?)?\s?$")
+# 省十四次党代会, 十九届四中全会: the ordinal of a congress or plenum, not a count of meetings.
+_CONGRESS_AFTER = re.compile(r"^(?:党代会|全会|代表大会|全体会议|全委会)")
 
 # Units no catalogue indicator should take, listed for readability of skip reasons.
 CUT_UNIT = "?"  # the unit of a number at the very end of a cut-off excerpt: its trigger decides
@@ -50,13 +54,18 @@ def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
         return "ordinal or rank"
     if _DELTA_ONLY.search(before):
         return "a change, not a level"
+    if _MINIMUM.search(before):
+        return "a requirement or target, not a count"
+    if _CONGRESS_AFTER.match(text[q.unit_end:q.unit_end + 4]):
+        return "ordinal of a congress"
     if _PHONE_BEFORE.search(text[max(0, q.start - 2):q.start]) or _PHONE_AFTER.match(text[q.end:q.end + 2]):
         return "phone or code"
     for g in bracket_groups(text, clause.start, clause.end, _DOC_BRACKETS):
         if g.start < q.start < g.end:
             return "document number"
     if q.chinese:
-        if text[q.start:q.end] == "一":
+        # 一 is mostly an article (一次性, 一批); as a count it closes its clause: 法治讲座一期。
+        if text[q.start:q.end] == "一" and text[q.unit_end:q.unit_end + 1] not in ("", ",", "。", ";", "、", ")"):
             return "一 is an article, not a tally"
         if text[q.start - 1:q.start] in ("数", "几") and q.start > 0:
             return "vague: 数十, 几百"

@@ -216,3 +216,28 @@ def named_agencies(text: str, mentions: list[Mention]) -> list[tuple[str, str, i
                          body_rx.pattern + ")", text, re.M):
         out.append((m.group(0), m.group(2), m.start()))
     return out
+
+
+# A place name that runs into the next word is not that place: 和平区域 (区域), 中山路, 老城区改造.
+_CROSSES_AFTER = {"区": "域划间块", "县": "域"}
+_STEM_WORD_AFTER = re.compile(r"^(?:路|街|大道|大街|公园|广场|大学|学院|站|机场|港|号|精神|装|山|湖|江|河|桥|村|镇|乡)")
+# Names that are also common nouns: a place only beside another place or an agency (洛阳市老城区, 城区人民政府).
+_COMMON_NOUN_NAMES = frozenset({"老城区", "新城区", "城区", "郊区", "矿区", "新区", "市中区", "城中区"})
+_AGENCY_AFTER = re.compile(r"^(?:人民政府|政府|区委|党委|[\u4e00-\u9fff]{0,10}?(?:局|厅|委员会|管委会))")
+
+
+def word_safe(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that stand as words: none that runs into the next word or is a common noun on its own."""
+    out = []
+    for i, m in enumerate(mentions):
+        nxt = text[m.end:m.end + 1]
+        if nxt and nxt in _CROSSES_AFTER.get(m.surface[-1], ""):
+            continue
+        if m.kind == "alias" and _STEM_WORD_AFTER.match(text[m.end:m.end + 2]):
+            continue
+        if m.surface in _COMMON_NOUN_NAMES:
+            chained = i > 0 and mentions[i - 1].end == m.start
+            if not chained and not _AGENCY_AFTER.match(text[m.end:m.end + 12]):
+                continue
+        out.append(m)
+    return out

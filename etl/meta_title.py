@@ -10,6 +10,7 @@ _KIND = re.compile(r"报告|情况|打算|总结|年报")
 _ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|[((][一二三四五六七八九十\d]+[))]|\d+[.、])")
 _AGENCY_END = re.compile(r"(人民政府|政府|[省市县区州旗盟]委|管委会|管理委员会|局|厅|委员会|办公室|分局|中心)$")
 _HEAD_LINES = 20
+_TITLE_LABEL = re.compile(r"^(?:标\s*题|信息名称|文章标题|名\s*称|题\s*名)\s*[:：|]?\s*")
 
 
 def _lines(text: str) -> list[str]:
@@ -33,7 +34,11 @@ def find_title(text: str) -> Optional[str]:
 
 def _title_at(lines: list[str], i: int) -> Optional[str]:
     """lines[i] as a title (with the agency line above prepended for '关于…' titles), or None."""
-    flat = re.sub(r"\s+", "", lines[i])
+    line = lines[i]
+    label = _TITLE_LABEL.match(line)
+    if label:  # a page header's title field: '标 题: X' or the table cell 'X' of '信息名称 | X | ||'
+        line = next((cell for cell in line[label.end():].split("|") if cell.strip()), "")
+    flat = re.sub(r"\s+", "", line)
     # A PDF or a flattened page can glue the addressees onto the title line ('…情况的报告区委、区政府:').
     glued = _GLUED_SALUTATION.match(flat)
     if glued:

@@ -22,6 +22,7 @@ from etl.meta_region import (
     pick_place,
     region_prefix,
     subject_level,
+    word_safe,
 )
 from etl.meta_title import addressee, find_title, normalise_agency, opening_subject, signature_agency, title_agency
 from etl.records import META_FIELDS, MetaField, ReportMeta
@@ -123,7 +124,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
     gaz = gazetteer or Gazetteer.load()
     text = text or ""
     scan = text[:_SCAN]
-    mentions = gaz.find(scan)
+    mentions = word_safe(scan, gaz.find(scan))
     title = find_title(text)
     from_file = False
     if title is None and file_name:
@@ -152,6 +153,8 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
             rep.body = own[1]
 
     res, level = _resolve_place(rep.name_src, level, mentions, scan, gaz)
+    if not (rep.name_src and res.surface and res.surface in rep.name_src):
+        res = _agreeing(res, mentions)  # the place came from the text, not from the reporter's own name
     fields = _place_fields(res, level.value, mentions, title, t_name)
     agency = rep.agency
     if agency.value is None and rep.agency_type.value:
@@ -358,6 +361,18 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         return MetaField(name, "body", name)
     how = "name as written" if body else f"canonical {code} name at {level} level"
     return MetaField(name, "inferred", f"{prefix} + {suffix} ({how})")
+
+
+def _agreeing(res: Resolved, mentions: list[Mention]) -> Resolved:
+    """A place picked from the text (not from the reporter's name) must lie in a province the text names;
+    when every unambiguous place names another province, the place stays unknown (and goes to review)."""
+    if res.place is None:
+        return res
+    provinces = {m.places[0].province for m in mentions
+                 if m.kind == "full" and len({p.province for p in m.places}) == 1 and m.surface != res.surface}
+    if provinces and res.place.province not in provinces:
+        return Resolved(None, None, "")
+    return res
 
 
 def _is_zone(place: Place) -> bool:

@@ -100,3 +100,37 @@ def test_the_report_sentence_names_the_reporter(gaz):
 ])
 def test_agency_names_are_written_officially(title, agency, gaz):
     assert extract_metadata(f"{title}\n2020年,坚持依法行政。\n", gazetteer=gaz).value("agency") == agency
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("加强和平区域合作", "和平区"),  # 区域 is a word: not 和平区
+    ("在中山路开展普法宣传", "中山"),  # a street named after a place
+    ("全市老城区改造稳步推进", "老城区"),  # a common noun that is also a district's name
+])
+def test_a_place_name_inside_another_word_is_no_place(text, gone, gaz):
+    from etl.meta_region import word_safe
+
+    assert gone not in [m.surface for m in word_safe(text, gaz.find(text))]
+    assert gone in [m.surface for m in gaz.find(text)]  # the raw index does see it
+
+
+def test_a_district_named_as_a_district_is_kept(gaz):
+    from etl.meta_region import word_safe
+
+    text = "洛阳市老城区人民政府"
+    assert [m.surface for m in word_safe(text, gaz.find(text))] == ["洛阳市", "老城区"]
+
+
+def test_a_place_picked_from_the_text_must_agree_with_the_provinces_it_names(gaz):
+    # No name gives the reporter's place; the only county named lies outside the one province the text names.
+    text = ("2021年,县人民政府坚持依法行政,赴余杭区学习经验。我县是福建省的山区县,"
+            "福建省委、省政府高度重视。")
+    meta = extract_metadata(text, gazetteer=gaz)
+    assert (meta.value("county"), meta.value("city")) == (None, None)
+
+
+def test_the_header_title_field_is_the_title(gaz):
+    meta = extract_metadata("信息名称 | 浦东新区人民政府2018年度法治政府建设情况报告 | ||\n引言\n本年度报告。\n",
+                            gazetteer=gaz)
+    assert (meta.title, meta.value("agency"), meta.value("year")) == (
+        "浦东新区人民政府2018年度法治政府建设情况报告", "上海市浦东新区人民政府", 2018)
