@@ -10,7 +10,8 @@ from etl.records import MetaField
 _Y = r"(20\d{2})"
 # Date spellings seen on government pages; each pattern yields (year, month, day) groups by name.
 _DATE_RES = (
-    re.compile(_Y.replace("(", "(?P<y>", 1) + r"\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?!\d)"),
+    # the day may run into the next year in flattened text: '日期:2021-05-282020年,我局…'
+    re.compile(_Y.replace("(", "(?P<y>", 1) + r"\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?=\D|$|20\d{2}年)"),
     re.compile(_Y.replace("(", "(?P<y>", 1) + r"\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>20\d{2})(?!\d)"),  # 25.02.2016
 )
@@ -25,6 +26,10 @@ _HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|�
 # The date a report was delivered, printed under its title: '(2025年4月29日在杭州市…常务委员会…会议上)'.
 _DELIVERED = re.compile(r"^\(\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*在[^()]{2,60}会议上\s*\)")
 _HEAD_LINES = 15  # page stamps sit above the body
+_AFTER_TITLE = re.compile(r"(?:报告|情况)\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}-\d{1,2}-\d{1,2})")
+# '…法治保障。XX区人民政府 2021年12月20日' at the very end of a flattened page.
+_INLINE_SIGNED = re.compile(r"(?:人民政府|管理委员会|管委会|局|厅|委员会)\s*"
+                            r"(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _TAIL_LINES = 6  # a signature date sits at the end
 
 
@@ -56,9 +61,11 @@ def find_published(text: str) -> MetaField:
     """The date the page shows: a labelled stamp, else a bare date line in the header or signature."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     best: Optional[tuple[int, dt.date, str]] = None
-    for line in lines:
+    for i, line in enumerate(lines):
         if len(line) > 160:
-            continue  # stamps live on short header/footer lines, not in paragraphs
+            if i > 0:
+                continue  # stamps live on short header/footer lines, not in paragraphs
+            line = line[:400]  # a flattened page: its stamps sit in the furniture before the body
         for lm in _LABEL_RE.finditer(line):
             ds = _dates(line[lm.end():lm.end() + 30])
             if ds and ds[0][0] == 0 and _plausible(ds[0][2]):
@@ -74,6 +81,16 @@ def find_published(text: str) -> MetaField:
         ds = _dates(delivered.group(1)) if delivered else (_dates(line) if _HEADER_WORDS.search(line) else [])
         if ds and _plausible(ds[0][2]):
             return MetaField(ds[0][2].isoformat(), "header", line[:60])
+    if lines and len(lines[0]) > 160:  # a flattened page: a bare date right after its title
+        after_title = _AFTER_TITLE.search(lines[0][:400])
+        ds = _dates(after_title.group(1)) if after_title else []
+        if ds and _plausible(ds[0][2]):
+            return MetaField(ds[0][2].isoformat(), "header", after_title.group(0)[-30:])
+    inline = _INLINE_SIGNED.search(text[-120:])
+    if inline and len(lines) and len(lines[-1]) > 60:  # a flattened page: the signature ends its last line
+        ds = _dates(inline.group(1))
+        if ds and _plausible(ds[0][2]):
+            return MetaField(ds[0][2].isoformat(), "body", f"signature date: {inline.group(0)[-40:]}")
     head, tail = lines[:_HEAD_LINES], lines[-_TAIL_LINES:] if len(lines) > _HEAD_LINES else []
     for where, group in (("header", head), ("signature", list(reversed(tail)))):
         for line in group:
@@ -91,6 +108,8 @@ _BODY_YEAR = (
     re.compile(r"现将(?:我[局厅委县市区省旗]|本[局厅委])?(?:的)?" + _Y + r"\s*年"),
     re.compile(r"^\s*" + _Y + r"\s*年(?:度|以来|,|,|是|全?[市县区省])", re.M),
     re.compile(r"^\s*一[、.]\s*" + _Y + r"\s*年", re.M),
+    # flattened text: the opening '2022年,…' right after the salutation or the previous sentence
+    re.compile(r"(?<=[。:!?;])\s*" + _Y + r"\s*年(?:度|以来)?,"),
 )
 
 
@@ -119,5 +138,9 @@ def find_year(text: str, title: Optional[str], published: Optional[str]) -> Meta
             if 2000 <= y <= dt.date.today().year:
                 return MetaField(y, "body", m.group(0).strip()[:40])
     if published:
-        return MetaField(int(published[:4]) - 1, "inferred", f"published {published}; reports cover the year before")
+        # Reports are due by 1 April and cover the year before; one signed in the autumn covers its own year.
+        y, month = int(published[:4]), int(published[5:7])
+        if month >= 10:
+            return MetaField(y, "inferred", f"published {published}; signed late in the year it covers")
+        return MetaField(y - 1, "inferred", f"published {published}; reports cover the year before")
     return MetaField()

@@ -63,13 +63,25 @@ def _is_agency_line(line: str) -> bool:
     return 4 <= len(line) <= 30 and bool(_AGENCY_END.search(line)) and bool(re.fullmatch(f"[{_CJK}、]+", line))
 
 
+_SIGN_DATE = r"20\d{2}(?:年\d{1,2}月\d{1,2}日|[-./]\d{1,2}[-./]\d{1,2})"
+# A signature run into the last sentence of flattened text: '…提供法治保障。XX市XX区人民政府 2021年12月20日'.
+_INLINE_SIGNATURE = re.compile(r"[。!;)]\s*(?P<a>[" + _CJK + r"、]{4,40}?)\s*" + _SIGN_DATE + r"\s*$")
+
+
 def signature_agency(text: str) -> Optional[str]:
-    """The signing agency of a closing block '长治市交通运输局' followed by a date line."""
+    """The signing agency of a closing block: '长治市交通运输局' over a date line, both on one line, or both
+    run into the last sentence of a flattened page."""
     lines = [re.sub(r"\s+", "", ln) for ln in text.splitlines()[-40:] if ln.strip()][-8:]
-    for i in range(len(lines) - 1):
-        nxt = lines[i + 1]
-        if _is_agency_line(lines[i]) and re.fullmatch(r"20\d{2}(年\d{1,2}月\d{1,2}日|[-./]\d{1,2}[-./]\d{1,2})", nxt):
+    for i in range(len(lines)):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _is_agency_line(lines[i]) and re.fullmatch(_SIGN_DATE, nxt):
             return lines[i]
+        both = re.fullmatch(r"(?P<a>[" + _CJK + r"、]{4,40}?)" + _SIGN_DATE, lines[i])
+        if both and _is_agency_line(both.group("a")):
+            return both.group("a")
+    m = _INLINE_SIGNATURE.search(text[-200:])
+    if m and _is_agency_line(m.group("a")):
+        return m.group("a")
     return None
 
 

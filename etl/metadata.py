@@ -125,7 +125,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
     text = text or ""
     scan = text[:_SCAN]
     mentions = word_safe(scan, gaz.find(scan))
-    title = find_title(text)
+    title = find_title(text) or _inline_title(scan, mentions)
     from_file = False
     if title is None and file_name:
         # Downloads are often named after the report ('XX县司法局2022年度法治政府建设情况报告.docx').
@@ -361,6 +361,30 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         return MetaField(name, "body", name)
     how = "name as written" if body else f"canonical {code} name at {level} level"
     return MetaField(name, "inferred", f"{prefix} + {suffix} ({how})")
+
+
+# The title inside a flattened page: '…>计划总结清远市司法局2021年法治政府建设年度报告时间:…'.
+_INLINE_TITLE = re.compile(r"(?:关于)?(?:20\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?[^。:：,;>]{0,30}?"
+                           r"(?:法治政府建设|依法行政)[^。:：,;>]{0,25}?(?:报告|情况)")
+
+
+def _inline_title(scan: str, mentions: list[Mention]) -> Optional[str]:
+    """A title run into the page furniture of a flattened page (no line breaks near the top): from the place
+    that opens the reporter's name to the end of '…年…法治政府建设…报告'."""
+    head = scan[:600]
+    if "\n" in head.strip()[:200]:
+        return None  # a page with line breaks has its title on a line of its own, or none
+    m = _INLINE_TITLE.search(head)
+    before = head[:m.start()] if m else ""
+    if not m or "。" in before or before.count("《") > before.count("》"):
+        return None  # a title comes before the first sentence, and never inside a document's name
+    start = m.start()
+    for mention in reversed([x for x in mentions if x.end <= m.start() and m.start() - x.start <= 40]):
+        if re.fullmatch(r"[\u4e00-\u9fff、]*", head[mention.start:start]):
+            start = mention.start
+    if head[max(0, start - 2):start] == "中共":
+        start -= 2
+    return head[start:m.end()]
 
 
 def _agreeing(res: Resolved, mentions: list[Mention]) -> Resolved:

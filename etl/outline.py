@@ -75,6 +75,8 @@ _NUMERAL = {c: i for i, c in enumerate(_CN, 1)}
 # Where an inline heading's text stops: a sentence end or the next heading marker.
 _INLINE_END = re.compile(rf"[。;!?]|\([{_CN}]{{1,3}}\)|[{_CN}]{{1,3}}是|(?<![\d.])\d{{1,2}}[.、](?![\d%])")
 _INLINE_MAX = 40
+_SENTENCE_START = re.compile(r"总体来看|总的来看|总体上|一年来|过去一年|今年以来"
+                             r"|[,]?(?:我|本)[局厅委县区市省旗州]|(?<=[^\d])20\d{2}年[,以]")
 
 
 def _numeral(s: str) -> int:
@@ -121,7 +123,9 @@ def _line_sections(text: str) -> tuple[list[tuple[int, str, int]], list[tuple[in
                     continue  # 一、 and 1. inline need a sentence end before them
                 body = line[m.end():]
                 end = _INLINE_END.search(body)
-                heading = body[: end.start() if end else _INLINE_MAX][:_INLINE_MAX].strip(" ,:")
+                heading = body[: end.start() if end else _INLINE_MAX][:_INLINE_MAX]
+                # the heading runs straight into its paragraph: stop where a sentence visibly begins
+                heading = _SENTENCE_START.split(heading, maxsplit=1)[0].strip(" ,:")
                 if heading:
                     inline.append((pos + m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), depth,
                                    heading, _numeral(m.group("d1") or m.group("d2") or m.group("d3"))))

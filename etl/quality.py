@@ -146,12 +146,19 @@ def score_report(q: Quality, gold: dict, rep: ParsedReport, core: set[str]) -> N
             q.missed.append((doc, g["indicator"], g["value"], g["evidence"][:70]))
 
 
-def score_set(name: str, labels: list[dict], folder: Path, ctx: ParseContext) -> Quality:
-    """Parse every labelled file in `folder` the way ingest does and score it."""
+def flatten(text: str) -> str:
+    """The text as a crawler that drops line breaks leaves it: every line stripped and run together."""
+    return "".join(line.strip() for line in text.splitlines())
+
+
+def score_set(name: str, labels: list[dict], folder: Path, ctx: ParseContext, flat: bool = False) -> Quality:
+    """Parse every labelled file in `folder` the way ingest does and score it (with `flat`, run together)."""
     core = {i.code for i in ctx.catalog.indicators if i.core}
     q = Quality(name)
     for gold in labels:
         data = (folder / gold["doc"]).read_bytes()
+        if flat:
+            data = flatten(data.decode("utf-8")).encode("utf-8")
         rep = parse_report(data, gold["doc"], ctx)
         score_report(q, gold, rep, core)
     return q

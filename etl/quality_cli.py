@@ -13,6 +13,8 @@ SETS = {
     "real-dev": "the development half of the real corpus",
     "openings": "the 23 labelled openings of the spec",
     "seeds": "the five sample reports",
+    "seeds-flat": "the five sample reports with every line break dropped (flattened web text)",
+    "openings-flat": "the openings, flattened",
 }
 
 
@@ -30,6 +32,8 @@ def load_set(name: str) -> tuple[list[dict], Path]:
         split = {row["doc"]: row["half"] for row in csv.DictReader((REAL / "split.csv").open(encoding="utf-8"))}
         labels = [g for g in read_labels(REAL / "labels") if split.get(g["doc"], split_of(g["doc"])) == half]
         return labels, REAL / "texts"
+    if name.endswith("-flat"):
+        return load_set(name[: -len("-flat")])
     if name == "openings":
         return read_labels(FIXTURES / "gold-openings.jsonl"), FIXTURES / "openings"
     if name == "seeds":
@@ -46,7 +50,7 @@ def _cmd_quality(args) -> int:
     ctx = ParseContext(gazetteer=Gazetteer.load(), catalog=load_catalog())  # no term counting: not scored
     for name in args.set or ["real-test", "openings"]:
         labels, folder = load_set(name)
-        q = score_set(name, labels, folder, ctx)
+        q = score_set(name, labels, folder, ctx, flat=name.endswith("-flat"))
         print(render(q, details=args.details and name != "real-test"))
         print()
     return 0

@@ -134,3 +134,47 @@ def test_the_header_title_field_is_the_title(gaz):
                             gazetteer=gaz)
     assert (meta.title, meta.value("agency"), meta.value("year")) == (
         "浦东新区人民政府2018年度法治政府建设情况报告", "上海市浦东新区人民政府", 2018)
+
+
+def test_whole_reports_flattened_to_one_line_keep_their_gold():
+    # Every seed with its line breaks dropped (a crawled page): title, header date, outline and facts hold.
+    from etl.catalog import load_catalog
+    from etl.pipeline import ParseContext
+    from etl.quality import score_set
+    from etl.quality_cli import load_set
+
+    labels, folder = load_set("seeds-flat")
+    q = score_set("seeds-flat", labels, folder, ParseContext(Gazetteer.load(), load_catalog()), flat=True)
+    facts = q.all_facts
+    assert (facts.tp, facts.fp, facts.fn, q.parts_rate) == (55, 0, 0, 1.0)
+    assert {name: t.rate for name, t in q.meta.items()} == {name: 1.0 for name in q.meta}
+
+
+@pytest.mark.parametrize("ending", [
+    "\n北京市朝阳区人民政府\n2022年2月20日",  # the usual signature block
+    "\n北京市朝阳区人民政府 2022年2月20日",  # agency and date on one line
+    ",为全区发展提供法治保障。北京市朝阳区人民政府 2022年2月20日",  # run into the last sentence
+])
+def test_a_report_without_a_title_is_signed(ending, gaz):
+    text = ("现将有关情况报告如下。一、主要举措和成效。全年审查合同12件。二、存在的问题。三、下一步工作安排" + ending)
+    meta = extract_metadata(text, gazetteer=gaz)
+    assert (meta.value("agency"), meta.value("county"), meta.value("year"), meta.value("published")) == (
+        "北京市朝阳区人民政府", "朝阳区", 2021, "2022-02-20")
+
+
+def test_a_report_signed_in_the_autumn_covers_its_own_year(gaz):
+    meta = extract_metadata("现将有关情况报告如下。一、主要举措和成效。\n北京市朝阳区人民政府\n2021年12月20日",
+                            gazetteer=gaz)
+    assert (meta.value("year"), meta.year.source) == (2021, "inferred")
+
+
+def test_a_comparison_year_is_not_the_year_covered(gaz):
+    text = "现将2022年度法治政府建设情况报告如下。2017年在全省考核中获优秀。"
+    assert extract_metadata(text, gazetteer=gaz).value("year") == 2022
+
+
+def test_a_title_inside_a_document_name_is_not_the_title(gaz):
+    text = ("2024年,省应急管理厅全面学习贯彻习近平法治思想,按照《中共云南省委全面依法治省委员会办公室关于做好2024年度"
+            "法治政府建设情况报告工作的通知》要求,现将有关情况报告如下。" * 2)
+    meta = extract_metadata(text, gazetteer=gaz)
+    assert (meta.title, meta.value("agency"), meta.value("year")) == (None, "云南省应急管理厅", 2024)
