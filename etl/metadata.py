@@ -413,6 +413,10 @@ def _official(agency: MetaField, res: Resolved, text: str) -> MetaField:
         return agency
     new = official_name(name)
     surface = res.surface
+    place = res.place
+    if place is not None and place.level == "municipal" and surface and surface.endswith("州") \
+            and place.name != surface and new.startswith(surface):
+        new = place.name + new[len(surface):]  # 黔西南州人民政府 -> 黔西南布依族苗族自治州人民政府
     if res.place is not None and surface and new.startswith(surface):
         prefix = region_prefix(res.place, surface, text)
         if prefix and prefix != surface and prefix.endswith(surface):
