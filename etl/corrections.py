@@ -208,13 +208,32 @@ def validate(c: Correction) -> None:
 
 
 def save(wh, corrections: Iterable[Correction]) -> int:
-    """Write corrections through a writable Warehouse (etl/commands/add_correction.sql); returns how many."""
-    n = 0
+    """Write corrections through a writable Warehouse (etl/commands/add_correction.sql); returns how many.
+
+    Every edited or added number is checked like an extracted one first (etl/correction_rules.py): a value that
+    breaks a rule raises ValueError with the reason, and nothing is written.
+    """
+    corrections = list(corrections)
     for c in corrections:
         validate(c)
+        problem = value_problem_in(wh, c)
+        if problem:
+            raise ValueError(problem)
+    for c in corrections:
         wh.execute("add_correction", c.params())
-        n += 1
-    return n
+    return len(corrections)
+
+
+def value_problem_in(wh, c: Correction) -> str | None:
+    """The rule an edited or added number breaks in this warehouse, or None (other actions carry no number)."""
+    if c.target != "fact" or c.action not in ("edit", "add"):
+        return None
+    from etl.catalog import load_catalog
+    from etl.correction_rules import value_problem
+
+    largest, n = wh.query("indicator_range", {"indicator": c.new_indicator}).iloc[0]
+    return value_problem(c.new_indicator, float(c.new_value), c.new_unit, load_catalog(),
+                         (None if largest != largest else float(largest), int(n)))
 
 
 # ---- CSV -------------------------------------------------------------------------------------------------

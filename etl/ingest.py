@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
+import signal
 import sys
-from collections import deque
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -17,6 +17,7 @@ from etl.pipeline import PARSER_VERSION, ParseContext, content_hash, parse_repor
 from etl.records import META_FIELDS, ParsedReport
 from etl.rows import report_id_of
 from etl.warehouse import Warehouse, writing
+from etl.workers import Limits, supervised_map
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
@@ -129,38 +130,65 @@ def _parse_file(job: tuple[str, str, dict | None, bytes | None]) -> tuple[str, P
     except ReportError as err:
         return name, err
     except Exception as exc:  # a parser bug must not take the batch down; it is logged with its type
-        return name, ReportError("internal", f"解析出错:{type(exc).__name__}", f"parser error: {type(exc).__name__}: "
-                                 f"{exc}"[:300])
+        return name, _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> ReportError:
+    return ReportError("internal", f"解析出错:{type(exc).__name__}",
+                       f"parser error: {type(exc).__name__}: {exc}"[:300])
 
 
 def _parse_all(jobs: list, workers: int,
                fn: Callable = _parse_file) -> Iterator[tuple[str, ParsedReport | ReportError]]:
-    """fn over the jobs, in order: in this process, or in `workers` processes."""
+    """fn over the jobs, in order: in this process, or in `workers` supervised processes.
+
+    Every file has a time limit (PARSE_TIMEOUT) and, in worker processes, a memory cap (PARSE_MEMORY_MB): a
+    file past either is logged as `timeout` or `too_complex`, its worker is replaced, and the batch goes on.
+    """
     if not jobs:
         return  # an unchanged corpus: nothing to parse, so no dictionaries to load
+    limits = Limits.from_env()
     if workers <= 1 or len(jobs) < 4:
         if not _worker_ctx:
             _init_worker()
-        yield from map(fn, jobs)
+        for job in jobs:
+            yield _in_process(fn, job, limits)
         return
-    # Executor.map would submit every file at once, and parsed reports the writer has not taken yet would pile up
-    # (4 GB at 100,000 reports): keep a bounded window of chunks in flight instead.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        pending: deque = deque()
-        for i in range(0, len(jobs), _CHUNK):
-            pending.append(pool.submit(_run_chunk, fn, jobs[i:i + _CHUNK]))
-            if len(pending) >= workers * _WINDOW:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    yield from supervised_map(fn, jobs, workers, _failed_job, init=_init_worker, limits=limits)
 
 
-_CHUNK = 8  # files per task: fewer round trips to the workers
-_WINDOW = 8  # chunks in flight per worker
+def _failed_job(job: tuple, kind: str) -> tuple[str, ReportError]:
+    name = job[1]
+    limits = Limits.from_env()
+    if kind == "timeout":
+        return name, ReportError("timeout", f"解析超时(超过 {limits.seconds:g} 秒)",
+                                 f"parsing took longer than {limits.seconds:g} s")
+    return name, ReportError("too_complex", "文件过于复杂:解析时内存不足或进程崩溃",
+                             "too complex: parsing ran out of memory or crashed")
 
 
-def _run_chunk(fn: Callable, chunk: list) -> list[tuple[str, ParsedReport | ReportError]]:
-    return [fn(job) for job in chunk]
+def _in_process(fn: Callable, job: tuple, limits: Limits) -> tuple[str, ParsedReport | ReportError]:
+    """One job here; in the main thread a SIGALRM enforces the time limit (Streamlit runs pages in other threads,
+    where no alarm can be set: uploads there are small and single)."""
+    if threading.current_thread() is not threading.main_thread():
+        return fn(job)
+
+    def expired(signum, frame):
+        raise _Expired
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+    try:
+        return fn(job)
+    except _Expired:
+        return _failed_job(job, "timeout")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class _Expired(BaseException):
+    """Raised by the alarm; a BaseException so the parser's own `except Exception` cannot swallow it."""
 
 
 class _BatchWriter:
@@ -279,6 +307,8 @@ def _reparse(job: tuple) -> tuple[str, ParsedReport | ReportError]:
         return name, dataclasses.replace(rep, source_key=key)
     except ReportError as err:
         return name, err
+    except Exception as exc:  # as in ingest: one report's parser bug is logged, the rebuild goes on
+        return name, _internal_error(exc)
 
 
 def rebuild(db: str, progress: bool = True, workers: int | None = None) -> IngestSummary:
@@ -290,9 +320,11 @@ def rebuild(db: str, progress: bool = True, workers: int | None = None) -> Inges
         jobs = [row[1:] for row in wh.stored_reports()]
         out = _BatchWriter(wh, summary)
         bar = _progress_bar(len(jobs), progress)
-        for name, result in _parse_all(jobs, workers, _reparse):
+        for (name, result), job in zip(_parse_all(jobs, workers, _reparse), jobs, strict=True):
             if isinstance(result, ReportError):
+                # The stored report stays as it was; the failure is logged and the rebuild goes on.
                 summary.failed.append((name, result.reason))
+                out.log(name, "failed", result.reason, result.code, report_id_of(job[0]), job[7])
             else:
                 out.pending.append((result, _manifest_of(result)))
                 summary.ingested.append(name)

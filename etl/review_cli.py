@@ -4,7 +4,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from etl.corrections import Correction, ImportPlan, from_row, plan_import, read_csv, save, write_csv
+from etl.corrections import (
+    Correction,
+    ImportPlan,
+    from_row,
+    plan_import,
+    read_csv,
+    save,
+    value_problem_in,
+    write_csv,
+)
 
 
 def export_corrections(db: str, out: str) -> int:
@@ -27,8 +36,15 @@ def import_corrections(db: str, path: str) -> tuple[ImportPlan, list[tuple[int, 
     incoming, bad = read_csv(path)
     with writing(db) as wh:
         plan = plan_import(existing_corrections(wh), incoming)
+        # A number that breaks a rule is refused on its own row, with its reason; the other rows go in.
+        skipped = {line for line, _ in bad}
+        good_lines = (n for n in range(2, 2 + len(incoming) + len(bad)) if n not in skipped)
+        lines = {c.uid: line for c, line in zip(incoming, good_lines, strict=False)}
+        refused = [(c, value_problem_in(wh, c)) for c in plan.new]
+        bad += [(lines.get(c.uid, 0), why) for c, why in refused if why]
+        plan.new = [c for c, why in refused if not why]
         save(wh, plan.new)
-    return plan, bad
+    return plan, sorted(bad)
 
 
 def describe_conflict(incoming: Correction, standing: Correction) -> str:
