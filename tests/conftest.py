@@ -25,8 +25,8 @@ def sample_db(tmp_path_factory) -> Path:
 def navigation_mode(monkeypatch):
     """Keep AppTest in st.navigation mode on every run, as a live server is after the first request.
 
-    AppTest resets PagesManager.uses_pages_directory before each run, and because our pages live in pages/
-    its reruns would execute the page file alone (legacy mode), skipping app.py.
+    AppTest resets PagesManager.uses_pages_directory before each run, and when page files are switched to
+    directly its reruns would execute the page file alone (legacy mode), skipping app.py.
     """
     from streamlit.runtime.pages_manager import PagesManager
 

@@ -14,8 +14,8 @@ from etl.warehouse import Warehouse
 from .conftest import ROOT
 from .test_queries import BAOAN, CHANGSHA, NANSHAN, build_demo_warehouse
 
-PAGES = ["pages/overview.py", "pages/trends.py", "pages/rankings.py", "pages/compare.py", "pages/report.py",
-         "pages/quality.py", "pages/import_page.py"]
+PAGES = ["views/overview.py", "views/trends.py", "views/rankings.py", "views/compare.py", "views/report.py",
+         "views/quality.py", "views/import_page.py"]
 
 
 pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
@@ -32,14 +32,14 @@ def demo(demo_db, monkeypatch):
     return demo_db
 
 
-def open_page(page: str = "pages/overview.py", params: dict | None = None, state: dict | None = None) -> AppTest:
+def open_page(page: str = "views/overview.py", params: dict | None = None, state: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     for k, v in (state or {}).items():
         at.session_state[k] = v
     at.run()
-    if page != "pages/overview.py":
+    if page != "views/overview.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -110,7 +110,7 @@ def test_url_filter_reproduces_the_view_and_survives_page_switch(demo):
     assert at.selectbox(key="flt_year_from").value == 2021
     # Streamlit clears query params on page switch; the session carries the filters and writes them back.
     at.query_params.clear()
-    at.switch_page("pages/trends.py").run()
+    at.switch_page("views/trends.py").run()
     assert not at.exception
     assert {t["name"] for t in figures(at)[0]["data"]} == {BAOAN, NANSHAN}
     assert at.query_params["province"] == "广东省" and at.query_params["year_from"] == "2021"
@@ -148,7 +148,7 @@ def test_every_page_in_english(demo):
 
 # ---- trends ---------------------------------------------------------------------------------------------
 def test_trends_lines_gaps_and_markers(demo):
-    at = open_page("pages/trends.py")
+    at = open_page("views/trends.py")
     assert at.selectbox(key="tr_indicator").value == "mediation_cases"
     traces = {t["name"]: t for t in figures(at)[0]["data"]}
     assert set(traces) == {BAOAN, NANSHAN, CHANGSHA}
@@ -163,7 +163,7 @@ def test_trends_lines_gaps_and_markers(demo):
 
 
 def test_trends_derived_marker_and_url_indicator(demo):
-    at = open_page("pages/trends.py", params={"indicator": "mediation_success_rate"})
+    at = open_page("views/trends.py", params={"indicator": "mediation_success_rate"})
     assert at.selectbox(key="tr_indicator").value == "mediation_success_rate"
     (trace,) = figures(at)[0]["data"]
     assert trace["name"] == NANSHAN and trace["y"] == [97.0]
@@ -171,7 +171,7 @@ def test_trends_derived_marker_and_url_indicator(demo):
 
 
 def test_trends_regions_never_summed(demo):
-    at = open_page("pages/trends.py")
+    at = open_page("views/trends.py")
     at.radio(key="tr_mode").set_value("region").run()
     names = sorted(t["name"] for t in figures(at)[0]["data"])
     assert names == ["广东省深圳市 · " + NANSHAN, "广东省深圳市 · " + BAOAN, "湖南省长沙市 · " + CHANGSHA]
@@ -187,7 +187,7 @@ def test_trends_regions_never_summed(demo):
 
 # ---- rankings -------------------------------------------------------------------------------------------
 def test_rankings_ties_peer_group_and_evidence(demo):
-    at = open_page("pages/rankings.py")
+    at = open_page("views/rankings.py")
     assert at.selectbox(key="rk_year").value == 2022
     assert "县级 · 司法局(厅)" in at.info[0].value
     df = table(at, "rk_table")
@@ -200,7 +200,7 @@ def test_rankings_ties_peer_group_and_evidence(demo):
 
 
 def test_rankings_by_change_and_missing(demo):
-    at = open_page("pages/rankings.py")
+    at = open_page("views/rankings.py")
     at.radio(key="rk_sort").set_value("change").run()
     df = table(at, "rk_table")
     assert df[["机关", "名次", "较上年变化", "状态"]].fillna("NA").values.tolist() == [
@@ -209,7 +209,7 @@ def test_rankings_by_change_and_missing(demo):
 
 
 def test_rankings_across_groups_says_so(demo):
-    at = open_page("pages/rankings.py")
+    at = open_page("views/rankings.py")
     at.selectbox(key="rk_year").set_value(2021).run()
     at.selectbox(key="rk_group").set_value("__all__").run()
     assert "跨层级" in at.warning[0].value
@@ -218,7 +218,7 @@ def test_rankings_across_groups_says_so(demo):
 
 # ---- compare --------------------------------------------------------------------------------------------
 def test_compare_indicator_table_and_areas(demo):
-    at = open_page("pages/compare.py")
+    at = open_page("views/compare.py")
     assert at.multiselect(key="cmp_pick").value == [NANSHAN, BAOAN]
     df = table(at, "cmp_table").set_index("指标")
     assert df.loc["调解矛盾纠纷数", NANSHAN] == "1,500件" and df.loc["调解矛盾纠纷数", BAOAN] == "≈1,500件"
@@ -230,7 +230,7 @@ def test_compare_indicator_table_and_areas(demo):
 
 
 def test_compare_year_with_derived_value(demo):
-    at = open_page("pages/compare.py")
+    at = open_page("views/compare.py")
     at.multiselect(key="cmp_pick").set_value([NANSHAN, CHANGSHA]).run()
     at.selectbox(key="cmp_year").set_value(2021).run()
     df = table(at, "cmp_table").set_index("指标")
@@ -244,10 +244,10 @@ def _report_id(at: AppTest, file_name: str) -> str:
 
 
 def test_report_reader_shows_hostile_text_literally(demo):
-    at = open_page("pages/quality.py")
+    at = open_page("views/quality.py")
     link = table(at, "q_review")["link"].iat[0]
     rid = re.search(r"report=([0-9a-f]{16})", link).group(1)
-    at = open_page("pages/report.py", params={"report": rid})
+    at = open_page("views/report.py", params={"report": rid})
     assert at.selectbox(key="rd_report").value == rid
     body = "".join(h.proto.body for h in at.get("html"))
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
@@ -262,7 +262,7 @@ def test_report_reader_shows_hostile_text_literally(demo):
 
 
 def test_report_reader_metadata_outline_checklist_and_jump(demo):
-    at = open_page("pages/report.py", params={"report": report_ids(demo)["changsha2021.txt"]})
+    at = open_page("views/report.py", params={"report": report_ids(demo)["changsha2021.txt"]})
     assert at.get("link_button")[0].proto.url == "https://www.changsha.gov.cn/report2021"
     meta = table(at, "rd_meta").set_index("字段")
     assert meta.loc["来源网址", "来源"] == "清单文件" and meta.loc["层级", "数值"] == "市级"
@@ -281,7 +281,7 @@ def test_report_reader_metadata_outline_checklist_and_jump(demo):
 
 
 def test_report_reader_jumps_to_the_fact_selected_in_the_table(demo):
-    at = open_page("pages/report.py", params={"report": report_ids(demo)["nanshan2021.txt"]})
+    at = open_page("views/report.py", params={"report": report_ids(demo)["nanshan2021.txt"]})
     assert table(at, "rd_facts")["序号"].tolist() == [0, 1, 2]
     at.session_state["rd_facts"] = {"selection": {"rows": [2], "columns": [], "cells": []}}  # a click on row 3
     at.run()
@@ -291,14 +291,14 @@ def test_report_reader_jumps_to_the_fact_selected_in_the_table(demo):
 
 
 def test_report_reader_ignores_unknown_id(demo):
-    at = open_page("pages/report.py", params={"report": "<script>alert(1)</script>"})
+    at = open_page("views/report.py", params={"report": "<script>alert(1)</script>"})
     assert at.selectbox(key="rd_report").value == report_ids(demo)["nanshan2022.txt"]  # the newest, first
     assert len(at.selectbox(key="rd_report").options) == 7
 
 
 # ---- quality --------------------------------------------------------------------------------------------
 def test_quality_lists_and_links(demo):
-    at = open_page("pages/quality.py")
+    at = open_page("views/quality.py")
     review, low, checks = table(at, "q_review"), table(at, "q_low"), table(at, "q_checks")
     assert review["待核字段"].tolist() == ["机关, 机关类型, 层级"]
     assert low[["指标", "数值"]].values.tolist() == [["普法宣传活动场次", 12.0]]
@@ -308,7 +308,7 @@ def test_quality_lists_and_links(demo):
 
 
 def test_quality_respects_filters_in_links(demo):
-    at = open_page("pages/quality.py", params={"province": "广东省"})
+    at = open_page("views/quality.py", params={"province": "广东省"})
     assert [e.value for e in at.info][:2] == ["没有。", "没有。"]
     assert at.dataframe[0].value["数量"].tolist() == [0, 0, 1]
     assert at.dataframe[1].value["link"].iat[0].startswith("report?province=%E5%B9%BF%E4%B8%9C%E7%9C%81&report=")
@@ -333,7 +333,7 @@ def test_no_warehouse_every_page_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("WAREHOUSE", str(tmp_path / "none.duckdb"))
     for page, at in each_page(PAGES):
         text = " ".join(e.value for e in at.info)
-        assert ("还没有数据仓库" in text) if page != "pages/import_page.py" else ("第一次导入会创建它" in text), page
+        assert ("还没有数据仓库" in text) if page != "views/import_page.py" else ("第一次导入会创建它" in text), page
 
 
 def test_empty_warehouse_and_no_match(tmp_path, monkeypatch, demo_db):
@@ -359,7 +359,7 @@ def test_import_page_runs_the_etl(tmp_path, monkeypatch):
     db = tmp_path / "new.duckdb"
     monkeypatch.setenv("WAREHOUSE", str(db))
     sample = sorted((ROOT / "data" / "reports").glob("*.txt"))[0]
-    at = open_page("pages/import_page.py")
+    at = open_page("views/import_page.py")
     at.file_uploader(key="imp_files").set_value([
         ("../" + sample.name, sample.read_bytes(), "text/plain"), ("empty\x07.txt", b"", "text/plain")]).run()
     at.button(key="imp_run").click().run()
@@ -375,7 +375,7 @@ def test_import_page_runs_the_etl(tmp_path, monkeypatch):
 
 def test_a_page_run_without_the_router_keeps_its_filters_on_reruns(demo):
     """Legacy pages/ mode runs a page file alone: its sidebar filters must survive a rerun (a button click)."""
-    at = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "views" / "overview.py"), default_timeout=30)
     at.query_params["province"] = "广东省"
     at.run()
     assert [m.label for m in at.sidebar.multiselect][:1] == ["省份"]
@@ -389,7 +389,7 @@ def test_import_page_fetches_pasted_addresses_and_refuses_private_ones(tmp_path,
     """The pasted-address path runs fetch + ingest; the server's own network is off limits to page users."""
     db = tmp_path / "new.duckdb"
     monkeypatch.setenv("WAREHOUSE", str(db))
-    at = open_page("pages/import_page.py")
+    at = open_page("views/import_page.py")
     assert at.button(key="imp_fetch").disabled
     at.text_area(key="imp_urls").set_value("# 本周收集\nhttp://127.0.0.1:9/report.html\nftp://x.gov.cn/a\n").run()
     at.button(key="imp_fetch").click().run()

@@ -18,7 +18,7 @@ LONG_MODULES: dict[str, str] = {}
 def app_modules() -> list[Path]:
     """Every Python module of the product: etl/ (with subpackages), ui/, pages/ and app.py."""
     files = [ROOT / "app.py"]
-    for folder in ("etl", "ui", "pages"):
+    for folder in ("etl", "ui", "views"):
         files += sorted((ROOT / folder).rglob("*.py"))
     return [f for f in files if "__pycache__" not in f.parts]
 
@@ -43,7 +43,7 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_the_module_list_is_complete():
     names = {rel(p) for p in app_modules()}
-    assert {"app.py", "etl/warehouse.py", "etl/read/__init__.py", "ui/db.py", "pages/overview.py"} <= names
+    assert {"app.py", "etl/warehouse.py", "etl/read/__init__.py", "ui/db.py", "views/overview.py"} <= names
     assert len(names) >= 40
 
 
@@ -67,7 +67,7 @@ def string_literals(path: Path) -> list[str]:
 
 
 def test_pages_and_app_hold_no_sql():
-    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    files = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
     offenders = {rel(p): m.group(0) for p in files if (m := SQL_WORDS.search(p.read_text(encoding="utf-8")))}
     assert offenders == {}
 

@@ -14,7 +14,7 @@ from etl.warehouse import Warehouse
 
 from .conftest import ROOT, SAMPLE_REPORTS
 
-PAGE = str(ROOT / "pages" / "keywords.py")
+PAGE = str(ROOT / "views" / "keywords.py")
 
 
 @pytest.fixture(scope="module")
@@ -168,5 +168,5 @@ def test_cooccurrence_in_sentences(wh):
 
 def test_listed_in_the_app_router(wh):
     at = run(page=str(ROOT / "app.py"))
-    at.switch_page("pages/keywords.py").run()
+    at.switch_page("views/keywords.py").run()
     assert not at.exception and at.title[0].value == "关键词"

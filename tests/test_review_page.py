@@ -48,7 +48,7 @@ def review_page(db, report=None, name=REVIEWER) -> AppTest:
         at.session_state["rv_reviewer"] = name
     if report:
         at.session_state["rv_report"] = report
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/review.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -59,7 +59,7 @@ def frames(at: AppTest, *columns: str) -> list:
 
 
 def rankings(at: AppTest) -> list[list]:
-    at.switch_page("pages/rankings.py").run()
+    at.switch_page("views/rankings.py").run()
     assert not at.exception, [e.value for e in at.exception]
     (df,) = [d.value for d in at.dataframe]
     return df[["机关", "名次", "数值", "状态"]].fillna("NA").values.tolist()
@@ -77,8 +77,8 @@ def test_queue_orders_ranked_facts_first_and_needs_a_name(db):
 def test_reviewer_name_survives_a_visit_to_another_page(db):
     at = review_page(db, name="")
     at.sidebar.text_input(key="rv_reviewer").set_value("赵审").run()
-    at.switch_page("pages/overview.py").run()
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/review.py").run()
     assert at.sidebar.text_input(key="rv_reviewer").value == "赵审"
     assert not at.button(key="rv_q_confirm").disabled
 

@@ -157,15 +157,21 @@ def render_filters() -> dict[str, Any]:
     filters = {"year_from": y0, "year_to": y1, "provinces": provinces, "cities": cities, "levels": levels,
                "agency_types": types, "agencies": agencies}
     if any(filters[k] for k in LIST_KEYS) or y0 is not None or y1 is not None:
-        if sb.button(t("filters.reset"), key="flt_reset_btn"):
-            for key, value in FILTER_DEFAULTS.items():
-                st.session_state[_STATE + key] = list(value) if isinstance(value, list) else value
-            st.session_state[_LAST_URL] = {}
-            write_url({})
-            st.rerun()
+        # A callback runs before the next run draws the widgets: setting their state after they are drawn
+        # raises StreamlitWidgetAlreadyInstantiatedError.
+        sb.button(t("filters.reset"), key="flt_reset_btn", on_click=_reset_filters)
     write_url(filters)
     st.session_state["filters"] = filters
     return filters
+
+
+def _reset_filters() -> None:
+    for key, value in FILTER_DEFAULTS.items():
+        st.session_state[_STATE + key] = list(value) if isinstance(value, list) else value
+    for k in URL_KEYS:  # or the next run would adopt the old URL's filters again
+        if k in st.query_params:
+            del st.query_params[k]
+    st.session_state[_LAST_URL] = {}
 
 
 def write_url(filters: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from ui.db import run_query, warehouse_exists
 from ui.filters import current_filters, describe, drawn_before, query_string, render_filters
 from ui.i18n import LANG_KEY, lang, t, t_opt
 
-IMPORT_PAGE = "pages/import_page.py"
+IMPORT_PAGE = "views/import_page.py"
 REPORT_URL = "report"  # url_path of the report reader (app.py)
 PLOT_CONFIG = {"displaylogo": False,
                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "fazhi-chart"}}

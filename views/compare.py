@@ -22,7 +22,7 @@ if filters is not None:
         if "cmp_pick" in st.session_state:  # keep only agencies the current filter still shows
             st.session_state["cmp_pick"] = [a for a in st.session_state["cmp_pick"] if a in agencies]
         pick = st.multiselect(t("compare.pick"), agencies, default=agencies[:MIN_PICK], key="cmp_pick",
-                              max_selections=MAX_PICK)
+                              max_selections=MAX_PICK, placeholder=t("common.choose"))
         if len(pick) < MIN_PICK:
             st.info(t("compare.need_two"))
         else:

@@ -43,7 +43,7 @@ def top_section(filters: dict, hide: bool, files: list[str]) -> pd.DataFrame:
 
 def trend_section(filters: dict, hide: bool, files: list[str], vocab: list[str]) -> None:
     chosen = st.multiselect(t("kw.trend_terms"), vocab, default=vocab[:DEFAULT_TREND_TERMS], key="kw_trend_terms",
-                            accept_new_options=True)
+                            accept_new_options=True, placeholder=t("common.choose"))
     split = st.radio(t("kw.trend_split"), kd.SPLITS, horizontal=True, key="kw_split",
                      format_func=lambda s: t(f"kw.split.{s}"))
     data = kd.trend(filters, chosen, split)

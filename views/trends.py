@@ -13,6 +13,24 @@ from ui.shape import peer_stats, trend_series
 
 MAX_DEFAULT_LINES = 8  # more lines than this are unreadable; the user can add more
 
+
+def most_years(facts: pd.DataFrame, col: str) -> list[str]:
+    """The MAX_DEFAULT_LINES values of `col` with the most years of data: lines worth drawing by default."""
+    years = facts.dropna(subset=[col]).groupby(col)["year"].nunique()
+    return years.sort_values(ascending=False, kind="stable").head(MAX_DEFAULT_LINES).index.tolist()
+
+
+def pick_lines(label: str, options: list[str], default: list[str], key: str, signature: tuple) -> list[str]:
+    """A multiselect whose choice starts again from `default` whenever its options change (another indicator,
+    province or year range): a stale choice from other options would leave the chart empty."""
+    ss = st.session_state
+    if ss.get(key + "_sig") != signature or key not in ss:
+        ss[key] = default
+        ss[key + "_sig"] = signature
+    else:
+        ss[key] = [v for v in ss[key] if v in options]
+    return st.multiselect(label, options, key=key, placeholder=t("common.choose"))
+
 filters = start("trends.title", "trends.caption")
 chosen = choose_stated_indicator(filters, "tr_indicator") if filters is not None else None
 if chosen is not None:
@@ -27,8 +45,8 @@ if chosen is not None:
     unit = units.get(code, "")
     if mode == "agency":
         options = sorted(facts["agency"].dropna().unique())
-        chosen = st.multiselect(t("trends.agencies"), options, default=options[:MAX_DEFAULT_LINES],
-                                key="tr_agencies")
+        chosen = pick_lines(t("trends.agencies"), options, most_years(facts, "agency"), "tr_agencies",
+                            (code, tuple(options)))
         data = facts[facts["agency"].isin(chosen)]
         series = trend_series(data, "agency", years)
         st.caption(t("trends.each_agency"))
@@ -36,8 +54,8 @@ if chosen is not None:
         table = series
     else:
         options = sorted(r for r in facts["region"].unique() if r)
-        chosen = st.multiselect(t("trends.regions"), options, default=options[:MAX_DEFAULT_LINES],
-                                key="tr_regions")
+        chosen = pick_lines(t("trends.regions"), options, most_years(facts[facts["region"] != ""], "region"),
+                            "tr_regions", (code, tuple(options)))
         show = st.radio(t("trends.show"), ["each", "median"], horizontal=True, key="tr_show",
                         format_func=lambda m: t(f"trends.show_{m}"))
         data = facts[facts["region"].isin(chosen)]

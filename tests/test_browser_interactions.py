@@ -1,0 +1,129 @@
+"""What users do in a real browser: clear the filters on every page, change province and mode on Trends."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from .conftest import ROOT
+from .live_app import ARGS, CHROMIUM, start_server, stop_server
+from .test_queries import BAOAN, CHANGSHA, NANSHAN, build_demo_warehouse
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGES = ["overview", "trends", "rankings", "compare", "keywords", "report", "quality", "import", "review"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = build_demo_warehouse(tmp_path_factory.mktemp("interact") / "demo.duckdb")
+    proc, base = start_server(db, tmp_path_factory.mktemp("log") / "streamlit.log")
+    try:
+        yield base
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the run the last action started."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000)
+    page.wait_for_timeout(300)
+
+
+def _no_traceback(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+
+
+def _sidebar_pick(page, label: str, value: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _settle(page)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_clear_filters_on_every_page(server, browser, path):
+    # Regression: 清除筛选 wrote widget state after the widgets were drawn (StreamlitWidgetAlreadyInstantiatedError).
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(f"{server}/{path}?province={quote('广东省')}&year_from=2021", wait_until="domcontentloaded")
+        page.get_by_role("button", name="清除筛选").wait_for(timeout=20_000)
+        _settle(page)
+        _no_traceback(page)
+        page.get_by_role("button", name="清除筛选").click()
+        _settle(page)
+        _no_traceback(page)
+        assert page.get_by_role("button", name="清除筛选").count() == 0  # nothing left to clear
+        assert "province=" not in page.url and "year_from=" not in page.url
+        chosen = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]').count()
+        assert chosen == 0
+    finally:
+        page.close()
+
+
+def _legend(page) -> list[str]:
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+    return sorted(page.eval_on_selector_all(".js-plotly-plot .legendtext", "els => els.map(e => e.textContent)"))
+
+
+def _points(page) -> int:
+    return page.eval_on_selector_all(".js-plotly-plot .scatterlayer .point", "els => els.length")
+
+
+def test_changing_the_province_on_trends_redraws_with_data(server, browser):
+    # Regression: after a province change the agency picker kept agencies the new options lacked, showed the
+    # English placeholder and the chart drew empty axes.
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(f"{server}/trends?indicator=mediation_cases", wait_until="domcontentloaded")
+        _settle(page)
+        assert sorted(_legend(page)) == sorted([NANSHAN, BAOAN, CHANGSHA])
+        _sidebar_pick(page, "省份", "广东省")
+        _no_traceback(page)
+        assert _legend(page) == sorted([NANSHAN, BAOAN]) and _points(page) > 0
+        assert page.get_by_text("Choose options").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "trends_province.png"), full_page=True)
+        # Region mode, then a year range: the chart keeps data.
+        page.get_by_text("地区", exact=True).first.click()
+        _settle(page)
+        _no_traceback(page)
+        assert _points(page) > 0
+        page.goto(f"{server}/trends?indicator=mediation_cases&year_from=2021", wait_until="domcontentloaded")
+        _settle(page)
+        _no_traceback(page)
+        assert _points(page) > 0 and len(_legend(page)) >= 2
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_deep_link_opens_its_page_with_the_real_navigation(server, browser, path):
+    # Regression: a pages/ folder and Overview as the default page made /import and /overview open with an
+    # English "Page not found" box and the file names as navigation.
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(f"{server}/{path}?province={quote('广东省')}", wait_until="domcontentloaded")
+        page.get_by_role("button", name="清除筛选").wait_for(timeout=20_000)
+        _settle(page)
+        _no_traceback(page)
+        assert page.get_by_text("Page not found").count() == 0
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert all(label in nav for label in ("总览", "趋势", "排名", "对比", "审核")) and "import_page" not in nav
+        assert f"/{path}" in page.url and "province=" in page.url  # the link is kept, filters included
+    finally:
+        page.close()
