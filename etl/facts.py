@@ -23,9 +23,10 @@ _SUBSET_AFTER = re.compile(r"^\s*(?:已|均|全部|都)?(?:按期|按时|如期|
                            r"撤销|纠正|纠错|胜诉|败诉|调解成功|见面|落实)")
 # One number over two indicators' objects is a lumped total no single indicator owns: 各类复议诉讼案件15件,
 # 完成120件重大决策、规范性文件和合同的合法性审查.
-_OBJECT = r"(?:重大(?:行政)?决策|规范性文件|合同|协议|行政复议|复议|行政诉讼|诉讼|应诉)"
-_FAMILIES = (("决策", "decision"), ("规范性文件", "normative"), ("合同", "contract"), ("协议", "contract"),
-             ("复议", "review"), ("诉讼", "litigation"), ("应诉", "litigation"))
+_OBJECT = r"(?:重大(?:行政)?决策|规范性文件|(?:会议)?议题|文件|合同|协议|行政复议|复议|行政诉讼|诉讼|应诉)"
+_FAMILIES = (("决策", "decision"), ("议题", "decision"), ("规范性文件", "normative"), ("文件", "document"),
+             ("合同", "contract"), ("协议", "contract"), ("复议", "review"), ("诉讼", "litigation"),
+             ("应诉", "litigation"))
 _LUMPED = re.compile(rf"{_OBJECT}[^,;。\d]{{0,6}}?[、和及与/]{_OBJECT}|复议诉讼|诉讼复议|复议应诉|应诉复议")
 # A clause whose words before the number only narrow the scope continues the clause before it:
 # ',其中自治区级10人次', ',市级210人次', ',参加人员17.8万余人次'. An outcome word (维持, 驳回) does not.

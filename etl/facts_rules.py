@@ -16,7 +16,8 @@ _RANGE_NEAR = re.compile(r"\d\s?年?\s?[-—–~～至到]\s?$")  # 2016—2020�
 _THIS_YEAR = re.compile(r"今年|本年|全年|年内|当年")
 # Multi-year totals and other years without a number: 去年, 党的十八大以来, “十三五”期间, 近三年.
 _OTHER_YEAR = re.compile(r"去年|上年|上一年|前年|明年|下一年|来年|(?:十[八九]大|二十大|十[二三四]五”?)(?:以来|期间)"
-                         r"|近[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来|间)")
+                         r"|近[两三四五六七八九十]年|[两三四五六七八九十]年(?:来|以来|间)"
+                         r"|至今")  # 2023年至今: cumulative
 _COMPARED = re.compile(r"(?:较|比|相比|与|同比|对比)\s?$")
 _RANGE_AFTER = re.compile(r"\s?年?\s?[-—–~～至到]")  # 2021-2025年 seen from its first year
 _PHONE_BEFORE = re.compile(r"\d-$")

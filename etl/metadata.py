@@ -34,6 +34,7 @@ _DEPT_SELF = re.compile(r"我[局厅]|本[局厅]|我分局|本分局|[局厅]�
 # Evidence prefix of a department type guessed from the work a report describes: rows.py flags it for review.
 WORK_CUES = "work cues"
 _MIN_WORK = 2  # work-cue hits needed before a department's type is inferred from what it does
+_ZONE_SUBJECT = re.compile(r"(?:新区|开发区|高新区|经开区|园区|实验区|合作区|经济区|示范区|自贸区|保税区)$")
 _GOV_SUBJECT = re.compile(r"委|政府|^我[省市县区州旗盟]|^全[省市县区州旗盟]|^自治区")
 
 
@@ -49,8 +50,8 @@ def _subject_kind(subject: Optional[str], gaz: Gazetteer) -> tuple[Optional[str]
     if "系统" in subject:  # 全市司法行政系统: the department speaking for its whole line of work
         scores = score_work(subject)
         return "dept", scores[0][1] if scores else None
-    if code == "government" or _GOV_SUBJECT.search(subject):
-        return "gov", "government"
+    if code == "government" or _GOV_SUBJECT.search(subject) or _ZONE_SUBJECT.search(subject):
+        return "gov", "government"  # a zone speaking for itself (广西-东盟经济技术开发区) is its 管理委员会
     if any(m.kind == "full" for m in gaz.find(subject)) or gaz.lookup_alias(subject):
         return "gov", "government"  # '南昌县全面贯彻…' / '绍兴深入学习…': the place itself acts, i.e. its government
     return None, None
@@ -356,6 +357,8 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         suffix = "管理委员会"  # functional zones are run by an administrative committee, not a people's government
     if not suffix:
         return MetaField()
+    if suffix[:1] == prefix[-1:] and re.match(r"^[县区市旗](?!场|域|级|政|容)", suffix) and classify_name(suffix[1:]):
+        suffix = suffix[1:]  # 元谋县 + 县卫生健康局 (the short form's level): one 县, but 市 + 市场监督管理局 stays
     name = prefix + suffix
     if name in text:
         return MetaField(name, "body", name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 # CJK Radicals Supplement (U+2E80–U+2EFF) has no NFKC decomposition, yet PDFs made from Chinese fonts often
 # emit these look-alikes instead of the ordinary characters (⻓ for 长). Values follow Unicode's
@@ -68,12 +69,35 @@ _CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
+def _read_traditional() -> dict[str, str]:
+    path = Path(__file__).parent / "catalog" / "dict" / "traditional_to_simplified.tsv"
+    pairs = (line.rstrip("\n").split("\t") for line in path.open(encoding="utf-8") if not line.startswith("#"))
+    return {t: s for t, s in pairs}
+
+
+_TRADITIONAL = _read_traditional()  # read-only after import
+_TRADITIONAL_CHAR = re.compile("[" + "".join(sorted(_TRADITIONAL)) + "]")
+# Mirror sites republish reports in traditional characters. A text is converted (character for character, so
+# lengths hold) only when traditional-only characters are frequent: a simplified report that quotes a name
+# written the old way keeps it.
+_TRADITIONAL_MIN, _TRADITIONAL_SHARE = 20, 0.03
+
+
+def to_simplified(s: str) -> str:
+    """Traditional characters → simplified, when the text is written in traditional characters."""
+    found = _TRADITIONAL_CHAR.findall(s)
+    if len(found) < _TRADITIONAL_MIN or len(found) < _TRADITIONAL_SHARE * len(s):
+        return s
+    return s.translate(str.maketrans({t: _TRADITIONAL[t] for t in set(found)}))
+
+
 def normalize_text(s: str) -> str:
     """Return the canonical form of report text.
 
     Full-width ASCII → ASCII ('，'→',', '２０２０'→'2020'), odd spaces → ' ', zero-width characters removed,
     Kangxi/CJK-supplement radicals → ordinary ideographs, CR/CRLF → LF, runs of spaces collapsed, every line
-    stripped and empty lines dropped (one line per paragraph). Chinese punctuation such as 。、“”《》 and
+    stripped and empty lines dropped (one line per paragraph), a text in traditional characters in simplified
+    ones. Chinese punctuation such as 。、“”《》 and
     circled numbers are kept as they are. Pure and idempotent: normalize_text(normalize_text(s)) == normalize_text(s).
     """
     s = s.replace("\r\n", "\n").replace("\r", "\n")
@@ -83,4 +107,4 @@ def normalize_text(s: str) -> str:
     # Per line this was: collapse runs of spaces, strip, drop empty lines. Runs of spaces never span a
     # line break, so the same can be done on the whole text at once.
     s = _RUN_OF_SPACES.sub(" ", s)
-    return _LINE_BREAK.sub("\n", s).strip()
+    return to_simplified(_LINE_BREAK.sub("\n", s).strip())

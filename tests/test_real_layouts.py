@@ -178,3 +178,24 @@ def test_a_title_inside_a_document_name_is_not_the_title(gaz):
             "法治政府建设情况报告工作的通知》要求,现将有关情况报告如下。" * 2)
     meta = extract_metadata(text, gazetteer=gaz)
     assert (meta.title, meta.value("agency"), meta.value("year")) == (None, "云南省应急管理厅", 2024)
+
+
+def test_a_page_in_traditional_characters_is_read_in_simplified(gaz):
+    from etl.normalize import normalize_text
+
+    text = normalize_text("蘇州市人民政府:\n2021年是落實“十四五”規劃的開局之年,"
+                          "全市上下堅持以習近平新時代中國特色社會主義思想為指導,深入學習貫徹落實習近平法治思想,根據上級黨委政府關於法治政府建設的決策部署,組織專題培訓。")
+    assert text.startswith("苏州市人民政府:\n2021年是落实“十四五”规划的开局之年")
+    assert normalize_text("乾隆年间,張三来访。") == "乾隆年间,張三来访。"  # a few old forms in a simplified text stay
+
+
+def test_a_short_form_does_not_double_the_place_level(gaz):
+    meta = extract_metadata("2022年,县卫健局坚持依法行政。元谋县卫生健康工作取得成效。元谋县位于云南省楚雄州。",
+                            gazetteer=gaz)
+    assert meta.value("agency") == "元谋县卫生健康局"
+
+
+def test_a_zone_speaking_for_itself_is_its_committee(gaz):
+    meta = extract_metadata("2024年,广西-东盟经济技术开发区深入贯彻落实习近平法治思想,认真落实自治区党委部署。",
+                            gazetteer=gaz)
+    assert meta.value("agency_type") == "government"
