@@ -413,3 +413,17 @@ def test_a_national_agency_list_waits_for_narrower_filters(demo, monkeypatch):
     box = at.sidebar.multiselect[-1]
     assert (box.options, box.value) == (sorted([BAOAN, NANSHAN]), [])
     assert not any(c.value.startswith("机关较多") for c in at.sidebar.caption)
+
+
+def test_labelled_translates_codes_whatever_the_string_dtype(demo):
+    # Regression: labelled() translated only object columns, and pandas 3 gives strings the str dtype, so
+    # 'reported', 'high' and raw indicator codes reached tables and exports in Chinese mode.
+    import pandas as pd
+
+    from ui.page import labelled
+
+    df = pd.DataFrame({"indicator": ["mediation_cases"], "method": ["reported"], "confidence": ["high"],
+                       "status": ["corrected"], "agency_src": ["header"], "value": [3.0]}).astype(
+        {"indicator": "str", "method": "str", "confidence": "str", "status": "str", "agency_src": "str"})
+    out = labelled(df)
+    assert out.iloc[0].tolist() == ["调解矛盾纠纷数", "报告原文", "高", "已修正", "网页信息栏", 3.0]

@@ -119,11 +119,22 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     from ui.i18n import labels
 
     out = df.copy()
-    for col, prefix in (("method", "method"), ("confidence", "confidence"), ("level", "level"),
-                        ("agency_type", "agency_type")):
-        if col in out and out[col].dtype == object:  # coded values in words; free text is left alone
+    coded = [("method", "method"), ("confidence", "confidence"), ("level", "level"),
+             ("agency_type", "agency_type"), *((c, "src") for c in out.columns if str(c).endswith("_src"))]
+    if "status" in out and set(out["status"].dropna()) <= REVIEW_STATUSES:
+        coded.append(("status", "review.status"))
+    for col, prefix in coded:
+        # Coded values in words; free text is left alone. pandas 3 gives strings the str dtype, not object.
+        if col in out and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(lambda v, p=prefix: t_opt(p, v) if isinstance(v, str) else v)
+    for col in ("indicator", "new_indicator", "key_indicator"):
+        if col in out and not pd.api.types.is_numeric_dtype(out[col]):
+            names = indicator_names()
+            out[col] = out[col].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
     return out.rename(columns={c: t(f"col.{c}") for c in out.columns if f"col.{c}" in labels()})
+
+
+REVIEW_STATUSES = frozenset({"extracted", "confirmed", "corrected", "added", "rejected"})
 
 
 def choose_stated_indicator(filters: dict[str, Any], key: str) -> tuple[str, dict[str, str], dict[str, str]] | None:
