@@ -127,10 +127,11 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
         # Coded values in words; free text is left alone. pandas 3 gives strings the str dtype, not object.
         if col in out and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(lambda v, p=prefix: t_opt(p, v) if isinstance(v, str) else v)
-    for col in ("indicator", "new_indicator", "key_indicator"):
-        if col in out and not pd.api.types.is_numeric_dtype(out[col]):
-            names = indicator_names()
-            out[col] = out[col].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
+    codes = [c for c in ("indicator", "new_indicator", "key_indicator")
+             if c in out and not pd.api.types.is_numeric_dtype(out[c])]
+    names = indicator_names() if codes else {}
+    for col in codes:
+        out[col] = out[col].map(lambda v: names.get(v, v) if isinstance(v, str) else v)
     return out.rename(columns={c: t(f"col.{c}") for c in out.columns if f"col.{c}" in labels()})
 
 
