@@ -281,24 +281,35 @@ LEFT JOIN v_fact_corrections fc ON fc.report_id = f.report_id AND fc.key_indicat
 -- Effective facts, what every chart reads: rejected facts gone, edits applied, added facts in. A reviewed
 -- fact counts as high confidence (the extractor's guess stays in extracted_confidence). key_indicator and
 -- the span name the fact for corrections; an added fact's seq is 1,000,000 + the id of its 'add'.
+-- The one home of the rule that picks a report's value for an indicator (`best`): the most confident, reported
+-- before derived, first in the text. Rankings, trends, comparison and the review queue read it; `n_values` says
+-- how many values the report states for the indicator, so a page can say when one was chosen among several.
 CREATE OR REPLACE VIEW v_facts_live AS
-SELECT report_id, file_name, COALESCE(new_indicator, indicator) AS indicator, COALESCE(new_value, value) AS value,
-       COALESCE(new_unit, unit) AS unit, approx, evidence, char_start, char_end, method,
-       CASE WHEN status = 'extracted' THEN confidence ELSE 'high' END AS confidence, seq, evidence_start, rule,
-       agency, agency_type, level, province, city, county, year, source,
-       status, indicator AS key_indicator, value AS extracted_value, confidence AS extracted_confidence,
-       reviewer, reviewed_at
-FROM v_facts_extracted_live
-WHERE status <> 'rejected'
-UNION ALL
-SELECT fc.report_id, r.file_name, fc.new_indicator, fc.new_value, fc.new_unit, false, fc.add_evidence,
-       fc.char_start, fc.char_end, 'reported', 'high', CAST(1000000 + fc.add_id AS INTEGER), fc.add_evidence_start,
-       'review', r.agency, r.agency_type, r.level, r.province, r.city, r.county, r.year, r.source,
-       'added', fc.key_indicator, NULL, NULL, fc.reviewer, fc.reviewed_at
-FROM v_fact_corrections fc JOIN v_reports_live r USING (report_id)
-WHERE fc.has_add AND fc.text_ok AND fc.last_action <> 'reject'
-  AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.report_id = fc.report_id AND f.indicator = fc.key_indicator
-                  AND f.char_start = fc.char_start AND f.char_end = fc.char_end);
+WITH u AS (
+    SELECT report_id, file_name, COALESCE(new_indicator, indicator) AS indicator, COALESCE(new_value, value) AS value,
+           COALESCE(new_unit, unit) AS unit, approx, evidence, char_start, char_end, method,
+           CASE WHEN status = 'extracted' THEN confidence ELSE 'high' END AS confidence, seq, evidence_start, rule,
+           agency, agency_type, level, province, city, county, year, source,
+           status, indicator AS key_indicator, value AS extracted_value, confidence AS extracted_confidence,
+           reviewer, reviewed_at
+    FROM v_facts_extracted_live
+    WHERE status <> 'rejected'
+    UNION ALL
+    SELECT fc.report_id, r.file_name, fc.new_indicator, fc.new_value, fc.new_unit, false, fc.add_evidence,
+           fc.char_start, fc.char_end, 'reported', 'high', CAST(1000000 + fc.add_id AS INTEGER), fc.add_evidence_start,
+           'review', r.agency, r.agency_type, r.level, r.province, r.city, r.county, r.year, r.source,
+           'added', fc.key_indicator, NULL, NULL, fc.reviewer, fc.reviewed_at
+    FROM v_fact_corrections fc JOIN v_reports_live r USING (report_id)
+    WHERE fc.has_add AND fc.text_ok AND fc.last_action <> 'reject'
+      AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.report_id = fc.report_id AND f.indicator = fc.key_indicator
+                      AND f.char_start = fc.char_start AND f.char_end = fc.char_end)
+)
+SELECT *,
+       row_number() OVER (PARTITION BY report_id, indicator
+                          ORDER BY CASE confidence WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+                                   CASE method WHEN 'reported' THEN 0 ELSE 1 END, seq) = 1 AS best,
+       count(*) OVER (PARTITION BY report_id, indicator) AS n_values
+FROM u;
 
 -- The effective views, materialised: recomputing them on every page query cost most of its time. Every write
 -- in etl/warehouse.py refreshes the rows of the reports it touched in the same transaction

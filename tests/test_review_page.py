@@ -101,6 +101,12 @@ def test_edit_changes_views_and_rankings(db):
         [("edit", 1600.0, "件", "mediation_cases", "原文为1600件", "1500 件")]
     assert [m.value for m in at.success] == ["已保存", "没有待审项目。"]  # the queue of that report is done
     assert rankings(at) == [[BAOAN, 1.0, 1600.0, "—"], [NANSHAN, 2.0, 1500.0, "—"]]
+    # The ranking shows who changed what: the review status, the extracted value and the reviewer.
+    (df,) = [d.value for d in at.dataframe]
+    assert df[["机关", "审核状态", "抽取数值", "审核人"]].fillna("NA").values.tolist() == [
+        [BAOAN, "已修正", 1500.0, REVIEWER], [NANSHAN, "待审", 1500.0, "NA"]]
+    captions = " ".join(c.value for c in at.caption)
+    assert "本表数值中 1 个经人工审核（已确认 0 个，已修正 1 个，人工补录 0 个）" in captions
 
 
 def test_reject_removes_the_fact_from_charts(db):

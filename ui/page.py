@@ -123,6 +123,8 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
              ("agency_type", "agency_type"), *((c, "src") for c in out.columns if str(c).endswith("_src"))]
     if "status" in out and set(out["status"].dropna()) <= REVIEW_STATUSES:
         coded.append(("status", "review.status"))
+    if "review_status" in out:
+        coded.append(("review_status", "review.status"))
     for col, prefix in coded:
         # Coded values in words; free text is left alone. pandas 3 gives strings the str dtype, not object.
         if col in out and not pd.api.types.is_numeric_dtype(out[col]):

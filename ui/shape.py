@@ -67,10 +67,12 @@ def ranking(base: pd.DataFrame, year: int, sort_by: str = "value") -> pd.DataFra
     Ties share a rank (competition ranking 1, 1, 3) and are flagged; agencies with a report but no value, or
     no value the year before for a change, are kept at the bottom with rank NaN and status 'missing'.
     """
-    cols = ["agency", "rank", "value", "previous", "change", "tie", "status", "approx", "method", "evidence",
-            "report_id", "unit"]
+    cols = ["agency", "rank", "value", "previous", "change", "tie", "status", "review_status", "extracted_value",
+            "reviewer", "n_values", "approx", "method", "evidence", "report_id", "unit"]
     if base.empty:
         return pd.DataFrame(columns=cols)
+    # 'status' here is the ranking's (ok, tie, missing); the value's review status travels as review_status.
+    base = base.rename(columns={"status": "review_status"})
     now = base[base["year"] == year].drop_duplicates("agency").set_index("agency")
     before = base[base["year"] == year - 1].drop_duplicates("agency").set_index("agency")["value"]
     df = now.copy()

@@ -58,6 +58,14 @@ if chosen is not None:
     ties = int(ranked["tie"].sum())
     missing = int((ranked["status"] == "missing").sum())
     st.caption(t("rank.ties_missing", ties=ties, missing=missing))
+    several = int((ranked["n_values"].fillna(0) > 1).sum()) if "n_values" in ranked else 0
+    if several:
+        st.caption(t("rank.several", n=several))
+    if "review_status" in ranked:
+        reviewed = ranked["review_status"].value_counts()
+        n = int(reviewed.drop(labels=["extracted"], errors="ignore").sum())
+        st.caption(t("rank.reviewed", n=n, confirmed=int(reviewed.get("confirmed", 0)),
+                     corrected=int(reviewed.get("corrected", 0)), added=int(reviewed.get("added", 0))))
     table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}")))
     table = with_links(table, filters)
     table = labelled(table.drop(columns=["report_id"]))

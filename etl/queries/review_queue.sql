@@ -7,13 +7,10 @@ WITH rep AS (
 ), fx AS (
     SELECT f.* FROM v_facts_extracted f WHERE f.report_id IN (SELECT report_id FROM rep)
 ), best AS (
-    -- The same choice as best_facts.sql and rank_base.sql, among reports that can be placed in a peer group.
+    -- The values rankings and trends pick (v_facts.best), among reports that can be placed in a peer group.
     SELECT f.report_id, f.seq FROM v_facts f JOIN rep r USING (report_id)
-    WHERE r.agency IS NOT NULL AND r.level IS NOT NULL AND r.agency_type IS NOT NULL AND r.year IS NOT NULL
-    QUALIFY row_number() OVER (
-        PARTITION BY f.report_id, f.indicator
-        ORDER BY CASE f.confidence WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
-                 CASE f.method WHEN 'reported' THEN 0 ELSE 1 END, f.seq) = 1
+    WHERE f.best AND r.agency IS NOT NULL AND r.level IS NOT NULL AND r.agency_type IS NOT NULL
+      AND r.year IS NOT NULL
 ), items AS (
     SELECT 0 AS priority, 'ranked' AS kind, f.report_id, f.seq, '' AS detail
     FROM fx f JOIN best b USING (report_id, seq) WHERE f.status = 'extracted'
