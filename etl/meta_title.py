@@ -120,6 +120,8 @@ _SUBJECT = re.compile(r"^(?P<s>[" + _CJK + "、\\-·]{1,30}?)(?=" + "|".join(sor
 
 
 def _subject_of(sentence: str) -> Optional[str]:
+    # '广西-东盟经济技术开发区(以下简称“广西-东盟经开区”)深入…': the short-name aside is not part of the subject
+    sentence = re.sub(r"\((?:以下简称|下称|简称)[^()]{0,30}\)", "", sentence)
     for _ in range(3):
         stripped = _PRELUDE.sub("", sentence)
         if stripped == sentence:

@@ -260,7 +260,19 @@ def _resolve_place(name_src: Optional[str], level: MetaField, mentions: list[Men
             if muni.place is not None:
                 res = muni
                 level = MetaField("provincial", "inferred", f"{muni.surface} is a provincial-level municipality")
+            else:
+                res = _only_city_alias(mentions) or res
     return res, level
+
+
+def _only_city_alias(mentions: list[Mention]) -> Optional[Resolved]:
+    """'市司法局…为大连振兴发展…': the one prefecture-level city the text names by its bare name, if only one."""
+    cities = {m.places[0].name: m for m in mentions
+              if m.kind == "alias" and len(m.places) == 1 and m.places[0].level == "municipal"}
+    if len(cities) != 1:
+        return None
+    (m,) = cities.values()
+    return Resolved(m.places[0], m.places[0].name, f"the only city named: {m.surface}")
 
 
 def _demote_file_title(meta: ReportMeta) -> ReportMeta:
