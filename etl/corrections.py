@@ -11,6 +11,7 @@ from dataclasses import field as _field  # 'field' is also a Correction attribut
 from datetime import UTC, date, datetime
 from typing import Any
 
+from etl.cells import is_formula_like
 from etl.numbers import parse_number
 from etl.records import META_FIELDS
 
@@ -267,11 +268,8 @@ _INTS = ("char_start", "char_end", "evidence_start")
 # reversible and the evidence round-trips exactly (drift detection compares it with the report text).
 _TEXTS = ("reviewer", "reason", "new_text", "old_text", "evidence", "span_text", "indicator", "new_indicator",
           "new_unit")
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
 def _guard(cell: str) -> str:
-    return "'" + cell if cell.startswith(_RISKY) else cell
+    return "'" + cell if is_formula_like(cell) or cell.startswith("'") else cell
 
 
 def _unguard(cell):

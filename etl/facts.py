@@ -131,8 +131,10 @@ def _ambiguous(best: Candidate, q: Quantity, clause: Span, text: str, live: Live
 
 def _fact(ind: Indicator, q: Quantity, text: str, sent: Span, conf: str, rule: str) -> Fact:
     value = float(q.value) * _MONEY.get(q.unit, 1.0) / _MONEY.get(ind.unit, 1.0)
+    # The evidence always holds the whole number, even one longer than a capped sentence piece.
+    start, end = min(sent.start, q.start), max(sent.end, q.end)
     return Fact(indicator=ind.code, value=value, unit=ind.unit, approx=q.approx,
-                evidence=text[sent.start:sent.end], evidence_start=sent.start,
+                evidence=text[start:end], evidence_start=start,
                 char_start=q.start, char_end=q.end, method="reported", confidence=conf, rule=rule)
 
 

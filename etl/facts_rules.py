@@ -1,6 +1,7 @@
 """General rules that stop a number from being a fact: rankings, dates, document numbers, other years."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Optional
 
@@ -40,10 +41,17 @@ def unit_may_count(q: Quantity) -> bool:
     return q.unit is not None and (q.unit == CUT_UNIT or q.unit not in _NEVER)
 
 
+# No indicator a report states comes near this; beyond it a digit run is a code or garbage (a 600-digit
+# number would become inf).
+MAX_VALUE = 1e10
+
+
 def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
     """Why q cannot be a fact whatever its context, or None."""
     if q.unit is None:
         return "no unit"
+    if not math.isfinite(float(q.value)) or float(q.value) > MAX_VALUE:
+        return "implausibly large"
     if q.unit == CUT_UNIT:
         return None
     if q.unit in _NEVER:

@@ -1,10 +1,12 @@
 """Ingest: files on disk → parsed reports (in worker processes) → one writer loading the warehouse."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -58,11 +60,13 @@ def read_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
 
 
 class SourceFile(NamedTuple):
-    """One file to ingest: where it is, the key that names its source, and its manifest row."""
+    """One file to ingest: where it is, the key that names its source, its manifest row and the folder it was
+    found under (a link must not lead out of it)."""
 
     path: Path
     key: str
     manifest_row: dict[str, str] | None
+    root: Path
 
 
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
@@ -71,24 +75,25 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     In folders, only document extensions are taken (legacy .doc/.wps too, so that they get a clear reason);
     manifests, sidecars, ground truth and hidden files are left alone. A file named explicitly is always taken.
     """
-    return [f for f, _ in _walk(paths)]
+    return [f for f, _, _ in _walk(paths)]
 
 
-def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str]]:
+def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str, Path]]:
     """(file, source key) pairs. The key is the file's path below the folder that holds the ingested root, so
     `a/index.txt` and `b/index.txt` are two sources whether they come in one batch or two, and a file named
     on its own gets the same key as when its folder is ingested."""
     for p in map(Path, paths):
         if not p.is_dir():
-            yield p, f"{p.resolve().parent.name}/{p.name}"
+            yield p, f"{p.absolute().parent.name}/{p.name}", p.absolute().parent.resolve()
             continue
         root = p.resolve().name
         for f in sorted(p.rglob("*")):
             # Hidden folders (the fetcher's .raw/ snapshots, .git) hold no reports of their own.
             rel = f.relative_to(p)
-            if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
+            # Links and special files are taken only to be checked, and refused with a reason, in ingest.
+            if (f.is_symlink() or not f.is_dir()) and not any(part.startswith(".") for part in rel.parts) \
                     and f.suffix.lower() in DOCUMENT_SUFFIXES:
-                yield f, f"{root}/{rel.as_posix()}"
+                yield f, f"{root}/{rel.as_posix()}", p.resolve()
 
 
 def collect_sources(paths: Iterable[str | os.PathLike], manifest: str | None = None) -> list[SourceFile]:
@@ -100,13 +105,13 @@ def collect_sources(paths: Iterable[str | os.PathLike], manifest: str | None = N
     explicit = read_manifest(manifest) if manifest else {}
     folder_rows: dict[Path, dict[str, dict[str, str]]] = {}
     out = []
-    for f, key in _walk(paths):
-        folder = f.resolve().parent
+    for f, key, root in _walk(paths):
+        folder = f.absolute().parent
         if folder not in folder_rows:
             m = folder / MANIFEST_NAME
             folder_rows[folder] = read_manifest(m) if m.is_file() else {}
         row = {**folder_rows[folder].get(f.name, {}), **explicit.get(f.name, {})} or None
-        out.append(SourceFile(f, (row or {}).get("url") or key, row))
+        out.append(SourceFile(f, (row or {}).get("url") or key, row, root))
     return out
 
 
@@ -204,6 +209,7 @@ class _BatchWriter:
         self.sources = {key: rest for key, *rest in wh.con.execute(
             "SELECT source_key, report_id, file_name, agency, year FROM reports").fetchall()}
         self.replaced: list[str] = []
+        self.written: list[str] = []  # report ids this run wrote: what the data checks look at
 
     def add(self, name: str, result: ParsedReport | ReportError, key: str | None = None) -> None:
         key = key or name
@@ -233,7 +239,7 @@ class _BatchWriter:
 
     def flush(self) -> None:
         if self.pending:
-            self.wh.write_batch(self.pending, PARSER_VERSION, delete_first=self.replaced)
+            self.written += self.wh.write_batch(self.pending, PARSER_VERSION, delete_first=self.replaced)
         self.wh.log_many(self.logs)
         self.pending, self.logs, self.replaced = [], [], []
 
@@ -252,18 +258,28 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
     workers = workers or os.cpu_count() or 1
     sources = collect_sources(paths, manifest)
     summary = IngestSummary()
-    with writing(db) as wh:
+    # A batch whose data checks fail is thrown away whole (writing() keeps the old file); the summary says why.
+    with contextlib.suppress(ChecksFailed), writing(db) as wh:
         _load_catalog_table(wh)
         known = wh.known_sources()  # content hash -> source key
         out = _BatchWriter(wh, summary, batch_size)
         jobs, keys = [], []
-        for f, key, row in sources:
+        for f, key, row, root in sources:
             name = f.name
+            refused = _refuse(f, root)
+            if refused:
+                out.add(name, refused, key)
+                continue
             if f.stat().st_size > MAX_FILE_BYTES:
                 out.add(name, ReportError("too_large", f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限",
                                           f"file exceeds the {MAX_FILE_BYTES // 2**20} MB limit"), key)
                 continue
-            data = f.read_bytes()
+            try:
+                data = f.read_bytes()
+            except OSError as err:  # no read permission, a file removed meanwhile: this file fails, not the batch
+                out.add(name, ReportError("unreadable", f"无法读取文件:{err.strerror}",
+                                          f"cannot read the file: {err.strerror}"), key)
+                continue
             digest = content_hash(data)
             if digest in known:
                 same = known[digest]
@@ -282,8 +298,34 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
                 on_progress(done, len(jobs))
         out.flush()
         bar.close()
-        summary.check_failures = wh.run_checks()
+        _checked(wh, summary, out.written)
     return summary
+
+
+class ChecksFailed(Exception):
+    """Raised inside the writer so that a batch whose data checks fail is thrown away, never swapped in."""
+
+
+def _checked(wh: Warehouse, summary: IngestSummary, ids: list[str] | None) -> None:
+    summary.check_failures = wh.run_checks(ids)
+    if summary.check_failures:
+        summary.ingested.clear()  # nothing of this batch reaches the warehouse
+        raise ChecksFailed(", ".join(summary.check_failures))
+
+
+def _refuse(f: Path, root: Path) -> ReportError | None:
+    """Why this path is not read at all: a link out of its folder, or not a regular file (a FIFO would block)."""
+    try:
+        if f.is_symlink() and not f.resolve().is_relative_to(root):
+            return ReportError("outside_root", "链接指向导入目录之外,已跳过",
+                               "a link that leads outside the ingested folder: skipped")
+        mode = f.stat().st_mode
+    except OSError as err:
+        return ReportError("unreadable", f"无法读取文件:{err.strerror}", f"cannot read the file: {err.strerror}")
+    if not stat.S_ISREG(mode):
+        return ReportError("not_a_file", "不是普通文件(管道、设备等),已跳过",
+                           "not a regular file (a pipe, a device): skipped")
+    return None
 
 
 def _manifest_of(rep: ParsedReport) -> dict | None:
@@ -315,7 +357,8 @@ def rebuild(db: str, progress: bool = True, workers: int | None = None) -> Inges
     """Re-parse every stored text with the current code, keeping manifest overrides."""
     workers = workers or os.cpu_count() or 1
     summary = IngestSummary()
-    with writing(db) as wh:
+    # A batch whose data checks fail is thrown away whole (writing() keeps the old file); the summary says why.
+    with contextlib.suppress(ChecksFailed), writing(db) as wh:
         _load_catalog_table(wh)
         jobs = [row[1:] for row in wh.stored_reports()]
         out = _BatchWriter(wh, summary)
@@ -333,7 +376,7 @@ def rebuild(db: str, progress: bool = True, workers: int | None = None) -> Inges
             bar.update(1)
         out.flush()
         bar.close()
-        summary.check_failures = wh.run_checks()
+        _checked(wh, summary, None)
     return summary
 
 

@@ -26,8 +26,11 @@ RADICAL_SUPPLEMENT = {
 # Characters that become an ordinary space: NBSP, ideographic space, the U+2000–200A spaces, narrow and
 # medium mathematical spaces, plus tab/vertical tab/form feed (so runs collapse like any other space).
 _SPACES = "\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t\v\f"
-# Zero-width characters and the BOM carry no text; removing them keeps words contiguous.
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Zero-width characters and the BOM carry no text; removing them keeps words contiguous. Bidirectional
+# controls (embeddings, overrides, isolates, marks) go too: they could make a number display differently from
+# what was extracted.
+_ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff\u00ad"
+               "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
 
 
 def _build_table() -> dict[int, str]:

@@ -641,3 +641,63 @@ def test_hostile_values_through_the_cached_app_layer(sample_db, monkeypatch):
         refresh()
     with Warehouse.open(sample_db) as wh:
         assert _snapshot(wh.con) == before
+
+
+def test_bidi_controls_never_reach_the_stored_text():
+    from etl.normalize import normalize_text
+
+    # U+202E would show 12 as 21; the stored text (and every offset into it) has no bidi controls at all.
+    assert normalize_text("审查合同\u202e12\u202c件,\u2066调解\u2069\u200f30件") == "审查合同12件,调解30件"
+
+
+@pytest.mark.parametrize("cell", ["＝HYPERLINK(\"x\")", "\u200b=1+1", "\ufeff@SUM(A1)", "＋1", "－1", " =cmd"])
+def test_full_width_and_invisible_prefixed_formulas_are_neutralised(cell):
+    from ui.exports import neutralise
+
+    assert neutralise(cell) == "'" + cell
+    assert neutralise("审查合同12件") == "审查合同12件" and neutralise(12.0) == 12.0
+
+
+def test_links_out_of_the_folder_pipes_and_unreadable_files_fail_alone(tmp_path, monkeypatch):
+    import os
+    from pathlib import Path
+
+    from etl.ingest import ingest
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_bytes((SAMPLE_REPORTS / "001_93df2457fec9964f.txt").read_bytes())
+    secret = tmp_path / "secret.txt"
+    secret.write_text("2021年,县司法局审查合同12件。", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to(secret)  # a link out of the ingested folder
+    (corpus / "inside.txt").symlink_to(corpus / "good.txt")  # a link inside it is fine (same bytes: one report)
+    os.mkfifo(corpus / "pipe.txt")  # would block a reader forever
+    (corpus / "locked.txt").write_text("2021年,县司法局审查合同13件。", encoding="utf-8")
+    real = Path.read_bytes
+
+    def no_permission(self):
+        if self.name == "locked.txt":  # the tests run as root, where chmod 000 still reads
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", no_permission)
+    db = tmp_path / "w.duckdb"
+    summary = ingest([str(corpus)], str(db), workers=1, progress=False)
+    assert summary.ingested == ["good.txt"] and summary.unchanged == ["inside.txt"]
+    assert sorted((n, r.split(" / ")[1]) for n, r in summary.failed) == [
+        ("locked.txt", "cannot read the file: Permission denied"),
+        ("passwd.txt", "a link that leads outside the ingested folder: skipped"),
+        ("pipe.txt", "not a regular file (a pipe, a device): skipped")]
+
+
+def test_a_huge_number_is_no_fact_and_evidence_always_holds_its_number():
+    from etl.catalog import load_catalog
+    from etl.facts import extract_facts
+
+    text = "2021年,全年审查合同" + "9" * 600 + "件。审查合同" + "8" * 200 + "件。审查合同12件。"
+    facts, _ = extract_facts(text, (), 2021, load_catalog())
+    assert [(f.indicator, f.value) for f in facts] == [("contracts_reviewed", 12.0)]
+    long_digits = "审查合同" + "7" * 9 + "件," * 1 + "开展" + "学法" * 200 + "3次。"
+    facts, _ = extract_facts(long_digits, (), None, load_catalog())
+    for f in facts:
+        assert f.evidence_start <= f.char_start and f.char_end <= f.evidence_start + len(f.evidence)

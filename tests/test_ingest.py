@@ -193,3 +193,25 @@ def test_cli_ingest_exit_codes_and_summary(tmp_path):
     assert _cli("ingest", str(tmp_path / "missing"), "--db", str(db)).returncode == 2
     assert _cli("ingest").returncode == 2
     assert _cli("frobnicate").returncode == 2
+
+
+def test_a_batch_whose_checks_fail_is_not_swapped_in(tmp_path, monkeypatch):
+    from etl.warehouse import Warehouse as W
+
+    db = tmp_path / "w.duckdb"
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(SAMPLE_REPORTS / "000_c77dee4d8d3392e7.txt", first)
+    ingest([str(first)], str(db), workers=1, progress=False)
+    before = db.read_bytes()
+    seen = []
+
+    def failing(self, ids=None):
+        seen.append(ids)
+        return {"evidence_matches_text": [("x", 0, "…")]}
+
+    monkeypatch.setattr(W, "run_checks", failing)
+    summary = ingest([str(SAMPLE_REPORTS)], str(db), workers=1, progress=False)
+    assert (summary.exit_code, summary.ingested, list(summary.check_failures)) == (1, [], ["evidence_matches_text"])
+    assert len(seen[0]) == 4  # the checks looked at the four reports this batch wrote, not the warehouse
+    assert db.read_bytes() == before  # the warehouse is the one before the batch

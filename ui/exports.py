@@ -8,15 +8,15 @@ from typing import Any
 
 import pandas as pd
 
+from etl.cells import is_formula_like
+
 PROVENANCE_SHEET = "说明"
 DATA_SHEET = "数据"
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Sheets (OWASP CSV injection).
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
     """Prefix an apostrophe to text that a spreadsheet would run as a formula; numbers and the rest pass."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 
