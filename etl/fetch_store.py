@@ -13,13 +13,12 @@ from typing import Optional
 from urllib.parse import unquote, urlsplit
 
 from etl.fetch_http import Download
+from etl.manifest import MANIFEST_COLUMNS, MANIFEST_NAME  # one list: the columns ingest reads
 
 RAW_DIR = ".raw"  # a hidden folder: raw pagination pages must never be ingested as reports of their own
 SIDECAR = ".meta.json"
-MANIFEST = "manifest.csv"
-# The columns etl.ingest reads (kept equal to etl.ingest.MANIFEST_COLUMNS; a test checks it).
-MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
-                    "url", "source")
+MANIFEST = MANIFEST_NAME
+
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _CT_EXT = (("html", ".html"), ("pdf", ".pdf"), ("wordprocessingml", ".docx"), ("msword", ".doc"),
            ("wps", ".wps"), ("text/plain", ".txt"))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import os
 import signal
@@ -15,15 +14,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from etl.errors import ReportError
+from etl.manifest import MANIFEST_COLUMNS, MANIFEST_NAME, read_manifest  # noqa: F401  (re-exported)
 from etl.pipeline import PARSER_VERSION, ParseContext, content_hash, parse_report, parse_text
 from etl.records import META_FIELDS, ParsedReport
 from etl.rows import report_id_of
 from etl.warehouse import Warehouse, writing
 from etl.workers import Limits, supervised_map
 
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "agency", "agency_type", "level", "province", "city", "county", "year", "published",
-                    "url", "source")
 DOCUMENT_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".doc", ".wps"})
 # Checked before reading, so a huge file never enters memory; the readers enforce the same cap on bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -42,21 +39,6 @@ class IngestSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed or self.check_failures else 0
-
-
-def read_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
-    """manifest.csv rows keyed by file name (base name), with empty cells dropped."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise ValueError(f"{path}: a manifest needs a 'file' column")
-        out = {}
-        for row in reader:
-            name = (row.get("file") or "").strip()
-            if name:
-                out[Path(name).name] = {k: v.strip() for k, v in row.items()
-                                        if k in MANIFEST_COLUMNS and k != "file" and v and v.strip()}
-        return out
 
 
 class SourceFile(NamedTuple):
@@ -266,7 +248,7 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
         jobs, keys = [], []
         for f, key, row, root in sources:
             name = f.name
-            refused = _refuse(f, root)
+            refused = _refuse(f, root) or _bad_manifest_row(row)
             if refused:
                 out.add(name, refused, key)
                 continue
@@ -311,6 +293,14 @@ def _checked(wh: Warehouse, summary: IngestSummary, ids: list[str] | None) -> No
     if summary.check_failures:
         summary.ingested.clear()  # nothing of this batch reaches the warehouse
         raise ChecksFailed(", ".join(summary.check_failures))
+
+
+def _bad_manifest_row(row: dict | None) -> ReportError | None:
+    """A manifest row whose values failed their checks fails its file only, with the reason."""
+    if row and "_error" in row:
+        zh, _, en = row["_error"].partition(" / ")
+        return ReportError("bad_manifest", zh, en or zh)
+    return None
 
 
 def _refuse(f: Path, root: Path) -> ReportError | None:

@@ -48,6 +48,11 @@ _GOV_NAME = re.compile(r"(人民政府|政府|管委会|管理委员会|[省市�
 DEPT_SUFFIX = r"(?:分局|局|厅|委员会|办公室|中心)"
 
 
+def type_codes() -> frozenset[str]:
+    """Every agency type code of the catalogue."""
+    return frozenset(_by_code())
+
+
 def classify_name(name: str) -> Optional[str]:
     """Type code for an agency name (司法局 -> justice, 人民政府 -> government); None if unrecognised."""
     if not name:

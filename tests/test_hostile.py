@@ -701,3 +701,40 @@ def test_a_huge_number_is_no_fact_and_evidence_always_holds_its_number():
     facts, _ = extract_facts(long_digits, (), None, load_catalog())
     for f in facts:
         assert f.evidence_start <= f.char_start and f.char_end <= f.evidence_start + len(f.evidence)
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("published", "2021/13/01", "manifest published must be a date like 2021-03-01, not '2021/13/01'"),
+    ("level", "乡级", "manifest level must be provincial, municipal or county, not '乡级'"),
+    ("year", "3000", "manifest year must be a year from 1990 to 2100, not '3000'"),
+    ("year", "1e10", "manifest year must be a year from 1990 to 2100, not '1e10'"),
+    ("source", "foo", "manifest source must be real or synthetic, not 'foo'"),
+])
+def test_one_bad_manifest_cell_fails_only_its_file(tmp_path, column, value, reason):
+    # Regression: these values failed when the writer flushed, outside the per-file handling: a traceback and
+    # nothing ingested.
+    from etl.ingest import ingest
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in ("000_c77dee4d8d3392e7.txt", "001_93df2457fec9964f.txt"):
+        shutil.copy(SAMPLE_REPORTS / name, corpus / name)
+    (corpus / "manifest.csv").write_text(f"file,{column}\n000_c77dee4d8d3392e7.txt,{value}\n", encoding="utf-8")
+    summary = ingest([str(corpus)], str(tmp_path / "w.duckdb"), workers=1, progress=False)
+    assert summary.ingested == ["001_93df2457fec9964f.txt"]
+    assert [(n, r.split(" / ")[1]) for n, r in summary.failed] == [("000_c77dee4d8d3392e7.txt", reason)]
+
+
+def test_a_gbk_manifest_with_chinese_level_and_slashed_date_is_read(tmp_path):
+    from etl.ingest import ingest
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(SAMPLE_REPORTS / "000_c77dee4d8d3392e7.txt", corpus)
+    (corpus / "manifest.csv").write_bytes("file,level,published\n000_c77dee4d8d3392e7.txt,县级,2021/03/01\n"
+                                          .encode("gb18030"))
+    db = tmp_path / "w.duckdb"
+    summary = ingest([str(corpus)], str(db), workers=1, progress=False)
+    assert (summary.ingested, summary.failed) == (["000_c77dee4d8d3392e7.txt"], [])
+    assert rows(db, "SELECT level, level_src, published::VARCHAR FROM v_reports") == [
+        ("county", "manifest", "2021-03-01")]
