@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from dataclasses import field as _field  # 'field' is also a Correction attribute
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from etl.cells import is_formula_like
@@ -185,12 +185,28 @@ def _text(v) -> str:
     return str(v)
 
 
+MAX_OFFSET = 20 * 2**20  # no report text is longer than the 20 MB file it came from
+MAX_REASON = 4000  # characters: a reason is a sentence or two, not a document
+MAX_TEXT = 100_000  # evidence and other copied text
+
+
 def validate(c: Correction) -> None:
-    """The table's CHECK constraints, in Python: so an import can say which row is wrong before writing."""
+    """The table's CHECK constraints and sane bounds, in Python: an import says which row is wrong before
+    writing, and one hostile row (an offset past any text, a 128 KB reason, a date in 9999) never gets in."""
     if len(c.uid) != 32 or len(c.report_id) != 16 or len(c.content_hash) != 64 \
             or not c.content_hash.startswith(c.report_id):
         raise ValueError("bad uid, report_id or content_hash")
-    _clean_reviewer(c.reviewer)
+    if c.reviewer != _clean_reviewer(c.reviewer) or any(not ch.isprintable() for ch in c.reviewer):
+        raise ValueError("审核人姓名无效 / the reviewer's name has control characters or is too long")
+    for offset in (c.char_start, c.char_end, c.evidence_start):
+        if offset is not None and not 0 <= offset <= MAX_OFFSET:
+            raise ValueError("位置超出范围 / an offset lies outside any report text")
+    if len(c.reason or "") > MAX_REASON or any(len(v or "") > MAX_TEXT for v in (
+            c.evidence, c.span_text, c.old_text, c.new_text)):
+        raise ValueError("理由或文本过长 / the reason or a text is too long")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if not datetime(2000, 1, 1) <= c.created_at <= now + timedelta(days=1):
+        raise ValueError("时间不合理 / created_at is not a plausible time (not in the future)")
     if c.target == "report":
         if c.action not in REPORT_ACTIONS or c.field not in META_FIELDS:
             raise ValueError(f"bad report correction {c.action!r} on {c.field!r}")
@@ -215,26 +231,32 @@ def save(wh, corrections: Iterable[Correction]) -> int:
     breaks a rule raises ValueError with the reason, and nothing is written.
     """
     corrections = list(corrections)
+    ranges: dict[str, tuple] = {}
     for c in corrections:
         validate(c)
-        problem = value_problem_in(wh, c)
+        problem = value_problem_in(wh, c, ranges)
         if problem:
             raise ValueError(problem)
-    for c in corrections:
-        wh.execute("add_correction", c.params())
+    if len(corrections) == 1:
+        wh.execute("add_correction", corrections[0].params())
+    else:
+        wh.insert_rows("add_corrections", [c.params() for c in corrections])
     return len(corrections)
 
 
-def value_problem_in(wh, c: Correction) -> str | None:
-    """The rule an edited or added number breaks in this warehouse, or None (other actions carry no number)."""
+def value_problem_in(wh, c: Correction, ranges: dict[str, tuple] | None = None) -> str | None:
+    """The rule an edited or added number breaks in this warehouse, or None (other actions carry no number).
+    `ranges` caches each indicator's corpus range across the rows of one import."""
     if c.target != "fact" or c.action not in ("edit", "add"):
         return None
     from etl.catalog import load_catalog
     from etl.correction_rules import value_problem
 
-    largest, n = wh.query("indicator_range", {"indicator": c.new_indicator}).iloc[0]
-    return value_problem(c.new_indicator, float(c.new_value), c.new_unit, load_catalog(),
-                         (None if largest != largest else float(largest), int(n)))
+    ranges = {} if ranges is None else ranges
+    if c.new_indicator not in ranges:
+        largest, n = wh.query("indicator_range", {"indicator": c.new_indicator}).iloc[0]
+        ranges[c.new_indicator] = (None if largest != largest else float(largest), int(n))
+    return value_problem(c.new_indicator, float(c.new_value), c.new_unit, load_catalog(), ranges[c.new_indicator])
 
 
 # ---- CSV -------------------------------------------------------------------------------------------------

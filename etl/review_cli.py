@@ -40,7 +40,8 @@ def import_corrections(db: str, path: str) -> tuple[ImportPlan, list[tuple[int, 
         skipped = {line for line, _ in bad}
         good_lines = (n for n in range(2, 2 + len(incoming) + len(bad)) if n not in skipped)
         lines = {c.uid: line for c, line in zip(incoming, good_lines, strict=False)}
-        refused = [(c, value_problem_in(wh, c)) for c in plan.new]
+        ranges: dict[str, tuple] = {}
+        refused = [(c, value_problem_in(wh, c, ranges)) for c in plan.new]
         bad += [(lines.get(c.uid, 0), why) for c, why in refused if why]
         plan.new = [c for c, why in refused if not why]
         save(wh, plan.new)

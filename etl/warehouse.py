@@ -370,6 +370,24 @@ class Warehouse:
             # Commands write corrections, which change the effective rows of their own report only.
             self._refresh_effective([bound["report_id"]] if bound.get("report_id") else None, terms=False)
 
+    def insert_rows(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Run etl/commands/<name>.sql once over `rows` registered as the relation `_rows` (through Arrow), in
+        ONE transaction with one refresh of the reports they touch: a CSV of 10,000 corrections is one write."""
+        if not rows:
+            return
+        import pyarrow as pa
+
+        sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
+        with self._transaction():
+            self._db.register("_rows", pa.Table.from_pylist(rows))
+            try:
+                self._db.execute(sql)
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    self._db.unregister("_rows")
+            ids = sorted({r["report_id"] for r in rows if r.get("report_id")})
+            self._refresh_effective(ids or None, terms=False)
+
     def scalar(self, sql_name: str, params: dict[str, Any] | None = None):
         """First cell of a named query."""
         df = self.query(sql_name, params)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from datetime import datetime
 
 import pytest
 
@@ -83,3 +84,27 @@ def test_the_data_checks_see_corrected_values(db):
     assert list(failures) == ["effective_values_follow_their_indicator"]
     assert failures["effective_values_follow_their_indicator"][0][2:] == (
         "admin_review_correction_rate", 150.0, "%", "corrected")
+
+
+@pytest.mark.parametrize("change, reason", [
+    (dict(char_start=10**9, char_end=10**9 + 2), "an offset lies outside any report text"),
+    (dict(evidence_start=-5), "an offset lies outside any report text"),
+    (dict(reason="理" * 130_000), "the reason or a text is too long"),
+    (dict(created_at=datetime(9999, 12, 31)), "created_at is not a plausible time (not in the future)"),
+    (dict(reviewer="王审\x1b[31m"), "the reviewer's name has control characters or is too long"),
+])
+def test_a_hostile_csv_row_is_refused_alone(db, tmp_path, change, reason):
+    # Regression: an out-of-range offset or a 128 KB reason gave a traceback and rejected the whole file; a
+    # created_at of 9999-12-31 made an override impossible to replace.
+    import dataclasses
+
+    f, text, h = _rate_fact(db)
+    with Warehouse.open(db) as wh:
+        f0 = fact(wh, QY, 0)
+    good = C.fact_action(f0, h, text, "confirm", "王审")
+    bad = dataclasses.replace(C.fact_action(f, h, text, "confirm", "王审"), **change)
+    path = tmp_path / "c.csv"
+    C.write_csv([c.__dict__ for c in (good, bad)], path)
+    plan, refused = import_corrections(str(db), str(path))
+    assert [c.uid for c in plan.new] == [good.uid]
+    assert [(line, why.split(" / ")[-1]) for line, why in refused] == [(3, reason)]
