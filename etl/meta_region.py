@@ -241,3 +241,25 @@ def word_safe(text: str, mentions: list[Mention]) -> list[Mention]:
                 continue
         out.append(m)
     return out
+
+
+def agreeing(res: Resolved, mentions: list[Mention]) -> Resolved:
+    """A place picked from the text (not from the reporter's name) must lie in a province the text names;
+    when every unambiguous place names another province, the place stays unknown (and goes to review)."""
+    if res.place is None:
+        return res
+    provinces = {m.places[0].province for m in mentions
+                 if m.kind == "full" and len({p.province for p in m.places}) == 1 and m.surface != res.surface}
+    if provinces and res.place.province not in provinces:
+        return Resolved(None, None, "")
+    return res
+
+
+def only_city_alias(mentions: list[Mention]) -> Optional[Resolved]:
+    """'市司法局…为大连振兴发展…': the one prefecture-level city the text names by its bare name, if only one."""
+    cities = {m.places[0].name: m for m in mentions
+              if m.kind == "alias" and len(m.places) == 1 and m.places[0].level == "municipal"}
+    if len(cities) != 1:
+        return None
+    (m,) = cities.values()
+    return Resolved(m.places[0], m.places[0].name, f"the only city named: {m.surface}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from etl.regions import Mention
+
 _CJK = "\u4e00-\u9fff"
 _TOPIC = re.compile(r"法治政府建设|法治政府|依法行政|法治建设|依法治[省市县区]")
 _KIND = re.compile(r"报告|情况|打算|总结|年报")
@@ -162,3 +164,27 @@ def addressee(text: str) -> Optional[str]:
     if m and re.search(r"(委|政府|国务院|办公室|局|厅)$", m.group("a")):
         return m.group("a")
     return None
+
+
+# The title inside a flattened page: '…>计划总结清远市司法局2021年法治政府建设年度报告时间:…'.
+_INLINE_TITLE = re.compile(r"(?:关于)?(?:20\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?[^。:：,;>]{0,30}?"
+                           r"(?:法治政府建设|依法行政)[^。:：,;>]{0,25}?(?:报告|情况)")
+
+
+def inline_title(scan: str, mentions: list[Mention]) -> Optional[str]:
+    """A title run into the page furniture of a flattened page (no line breaks near the top): from the place
+    that opens the reporter's name to the end of '…年…法治政府建设…报告'."""
+    head = scan[:600]
+    if "\n" in head.strip()[:200]:
+        return None  # a page with line breaks has its title on a line of its own, or none
+    m = _INLINE_TITLE.search(head)
+    before = head[:m.start()] if m else ""
+    if not m or "。" in before or before.count("《") > before.count("》"):
+        return None  # a title comes before the first sentence, and never inside a document's name
+    start = m.start()
+    for mention in reversed([x for x in mentions if x.end <= m.start() and m.start() - x.start <= 40]):
+        if re.fullmatch(r"[\u4e00-\u9fff、]*", head[mention.start:start]):
+            start = mention.start
+    if head[max(0, start - 2):start] == "中共":
+        start -= 2
+    return head[start:m.end()]

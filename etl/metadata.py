@@ -14,17 +14,27 @@ from etl.meta_region import (
     LEVEL_RANK,
     Resolved,
     addressee_level,
+    agreeing,
     level_signals,
     lowest_level,
     name_level,
     named_agencies,
+    only_city_alias,
     pick_county_city,
     pick_place,
     region_prefix,
     subject_level,
     word_safe,
 )
-from etl.meta_title import addressee, find_title, normalise_agency, opening_subject, signature_agency, title_agency
+from etl.meta_title import (
+    addressee,
+    find_title,
+    inline_title,
+    normalise_agency,
+    opening_subject,
+    signature_agency,
+    title_agency,
+)
 from etl.records import META_FIELDS, MetaField, ReportMeta
 from etl.regions import MUNICIPALITIES, Gazetteer, Mention, Place
 
@@ -126,7 +136,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
     text = text or ""
     scan = text[:_SCAN]
     mentions = word_safe(scan, gaz.find(scan))
-    title = find_title(text) or _inline_title(scan, mentions)
+    title = find_title(text) or inline_title(scan, mentions)
     from_file = False
     if title is None and file_name:
         # Downloads are often named after the report ('XX县司法局2022年度法治政府建设情况报告.docx').
@@ -155,7 +165,7 @@ def extract_metadata(text: str, file_name: str = "", gazetteer: Optional[Gazette
 
     res, level = _resolve_place(rep.name_src, level, mentions, scan, gaz)
     if not (rep.name_src and res.surface and res.surface in rep.name_src):
-        res = _agreeing(res, mentions)  # the place came from the text, not from the reporter's own name
+        res = agreeing(res, mentions)  # the place came from the text, not from the reporter's own name
     fields = _place_fields(res, level.value, mentions, title, t_name)
     agency = rep.agency
     if agency.value is None and rep.agency_type.value:
@@ -261,18 +271,8 @@ def _resolve_place(name_src: Optional[str], level: MetaField, mentions: list[Men
                 res = muni
                 level = MetaField("provincial", "inferred", f"{muni.surface} is a provincial-level municipality")
             else:
-                res = _only_city_alias(mentions) or res
+                res = only_city_alias(mentions) or res
     return res, level
-
-
-def _only_city_alias(mentions: list[Mention]) -> Optional[Resolved]:
-    """'市司法局…为大连振兴发展…': the one prefecture-level city the text names by its bare name, if only one."""
-    cities = {m.places[0].name: m for m in mentions
-              if m.kind == "alias" and len(m.places) == 1 and m.places[0].level == "municipal"}
-    if len(cities) != 1:
-        return None
-    (m,) = cities.values()
-    return Resolved(m.places[0], m.places[0].name, f"the only city named: {m.surface}")
 
 
 def _demote_file_title(meta: ReportMeta) -> ReportMeta:
@@ -376,42 +376,6 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         return MetaField(name, "body", name)
     how = "name as written" if body else f"canonical {code} name at {level} level"
     return MetaField(name, "inferred", f"{prefix} + {suffix} ({how})")
-
-
-# The title inside a flattened page: '…>计划总结清远市司法局2021年法治政府建设年度报告时间:…'.
-_INLINE_TITLE = re.compile(r"(?:关于)?(?:20\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?[^。:：,;>]{0,30}?"
-                           r"(?:法治政府建设|依法行政)[^。:：,;>]{0,25}?(?:报告|情况)")
-
-
-def _inline_title(scan: str, mentions: list[Mention]) -> Optional[str]:
-    """A title run into the page furniture of a flattened page (no line breaks near the top): from the place
-    that opens the reporter's name to the end of '…年…法治政府建设…报告'."""
-    head = scan[:600]
-    if "\n" in head.strip()[:200]:
-        return None  # a page with line breaks has its title on a line of its own, or none
-    m = _INLINE_TITLE.search(head)
-    before = head[:m.start()] if m else ""
-    if not m or "。" in before or before.count("《") > before.count("》"):
-        return None  # a title comes before the first sentence, and never inside a document's name
-    start = m.start()
-    for mention in reversed([x for x in mentions if x.end <= m.start() and m.start() - x.start <= 40]):
-        if re.fullmatch(r"[\u4e00-\u9fff、]*", head[mention.start:start]):
-            start = mention.start
-    if head[max(0, start - 2):start] == "中共":
-        start -= 2
-    return head[start:m.end()]
-
-
-def _agreeing(res: Resolved, mentions: list[Mention]) -> Resolved:
-    """A place picked from the text (not from the reporter's name) must lie in a province the text names;
-    when every unambiguous place names another province, the place stays unknown (and goes to review)."""
-    if res.place is None:
-        return res
-    provinces = {m.places[0].province for m in mentions
-                 if m.kind == "full" and len({p.province for p in m.places}) == 1 and m.surface != res.surface}
-    if provinces and res.place.province not in provinces:
-        return Resolved(None, None, "")
-    return res
 
 
 def _is_zone(place: Place) -> bool:

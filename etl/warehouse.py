@@ -15,7 +15,16 @@ import duckdb
 
 from etl.records import ParsedReport
 from etl.rows import on_time, report_id_of, report_rows  # noqa: F401  (re-exported for callers)
-from etl.warehouse_conn import WatchedConnection, frame
+from etl.warehouse_conn import (  # noqa: F401  (file_signature re-exported for ui/db.py)
+    WatchedConnection,
+    child_table,
+    file_signature,
+    frame,
+    memory_config,
+    names_param,
+    remove_stale_temps,
+    sql_string,
+)
 
 _HERE = Path(__file__).parent
 SCHEMA_SQL = _HERE / "schema.sql"
@@ -82,11 +91,11 @@ class Warehouse:
             # DuckDB shares one database instance per path within a process, so a plain read-only connect
             # would keep serving the old file after an atomic swap. Attaching into a private in-memory
             # database opens the file anew each time.
-            con = duckdb.connect(":memory:", config=_memory_config())
-            con.execute(f"ATTACH {_sql_string(path)} AS wh (READ_ONLY)")
+            con = duckdb.connect(":memory:", config=memory_config())
+            con.execute(f"ATTACH {sql_string(path)} AS wh (READ_ONLY)")
             con.execute("USE wh")
         else:
-            con = duckdb.connect(path, config=_memory_config())
+            con = duckdb.connect(path, config=memory_config())
         wh = cls(con, path, read_only)
         if not read_only:
             wh.init_schema()
@@ -171,7 +180,7 @@ class Warehouse:
         # semicolons out of their comments).
         for stmt in path.read_text(encoding="utf-8").split(";"):
             if stmt.strip():
-                self._db.execute(stmt, {k: v for k, v in params.items() if _names_param(stmt, k)})
+                self._db.execute(stmt, {k: v for k, v in params.items() if names_param(stmt, k)})
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -237,8 +246,8 @@ class Warehouse:
                 arrow = pa.Table.from_pylist(rows)
                 self._db.register("_batch", arrow)
                 try:
-                    cols = ", ".join(_child_table(c) for c in arrow.column_names)
-                    self._db.execute(f"INSERT INTO {_child_table(table)} ({cols}) SELECT {cols} FROM _batch")
+                    cols = ", ".join(child_table(c) for c in arrow.column_names)
+                    self._db.execute(f"INSERT INTO {child_table(table)} ({cols}) SELECT {cols} FROM _batch")
                 finally:
                     # After a failed statement DuckDB refuses everything but ROLLBACK; the view goes with it.
                     with contextlib.suppress(duckdb.Error):
@@ -268,7 +277,7 @@ class Warehouse:
             "ON t.table_name = c.table_name AND t.schema_name = c.schema_name AND t.database_name = c.database_name "
             "WHERE c.column_name = 'report_id' AND c.database_name = current_database() ORDER BY 1"
         ).fetchall()
-        return [_child_table(t) for (t,) in rows if t not in _KEPT_TABLES]
+        return [child_table(t) for (t,) in rows if t not in _KEPT_TABLES]
 
     def log(self, file_name: str, status: str, reason: str | None = None, code: str | None = None,
             report_id: str | None = None) -> None:
@@ -323,7 +332,7 @@ class Warehouse:
         failures = {}
         for path in sorted(CHECKS_DIR.glob("*.sql")):
             sql = path.read_text(encoding="utf-8")
-            rows = self._db.execute(sql, {"ids": ids} if _names_param(sql, "ids") else {}).fetchall()
+            rows = self._db.execute(sql, {"ids": ids} if names_param(sql, "ids") else {}).fetchall()
             if rows:
                 failures[path.stem] = rows
         return failures
@@ -340,7 +349,7 @@ class Warehouse:
             for key, default in FILTER_DEFAULTS.items():
                 bound.setdefault(key, default)
         # Bind only what the statement names: DuckDB rejects unused named parameters.
-        bound = {k: v for k, v in bound.items() if _names_param(sql, k)}
+        bound = {k: v for k, v in bound.items() if names_param(sql, k)}
         self._sync()
         cur = self.cursor()
         try:
@@ -364,7 +373,7 @@ class Warehouse:
     def execute(self, name: str, params: dict[str, Any] | None = None) -> None:
         """Run the named write statement etl/commands/<name>.sql with bound parameters, in one transaction."""
         sql = (_HERE / "commands" / f"{name}.sql").read_text(encoding="utf-8")
-        bound = {k: v for k, v in (params or {}).items() if _names_param(sql, k)}
+        bound = {k: v for k, v in (params or {}).items() if names_param(sql, k)}
         with self._transaction():
             self._db.execute(sql, bound)
             # Commands write corrections, which change the effective rows of their own report only.
@@ -394,29 +403,6 @@ class Warehouse:
         return None if df.empty else df.iat[0, 0]
 
 
-def _names_param(sql: str, name: str) -> bool:
-    # $year must not count as naming $year_from: match whole parameter names only.
-    return re.search(rf"\${re.escape(name)}\b", sql) is not None
-
-
-def _memory_config() -> dict[str, str]:
-    # DuckDB takes up to 80% of RAM by default; the term-key check alone held 2.4 GB at 100,000 reports.
-    # With a limit it spills to disk instead (same results, ~15% slower there). WAREHOUSE_MEMORY overrides.
-    return {"memory_limit": os.environ.get("WAREHOUSE_MEMORY", "1GB")}
-
-
-def _sql_string(text: str) -> str:
-    # ATTACH takes no bound parameters; a file path is quoted as an SQL string literal instead.
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _child_table(name: str) -> str:
-    # Table names come from the schema or from code, never from users; still, refuse anything odd.
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"bad table name {name!r}")
-    return name
-
-
 # ---- the file swap that lets readers and one writer share a warehouse path ------------------------------
 @contextlib.contextmanager
 def writing(path: str | os.PathLike) -> Iterator[Warehouse]:
@@ -430,7 +416,7 @@ def writing(path: str | os.PathLike) -> Iterator[Warehouse]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _remove_stale_temps(path)
+        remove_stale_temps(path)
         tmp = Path(f"{path}.tmp-{os.getpid()}")
         if path.exists():
             shutil.copyfile(path, tmp)
@@ -451,17 +437,3 @@ def writing(path: str | os.PathLike) -> Iterator[Warehouse]:
             raise
 
 
-def _remove_stale_temps(path: Path) -> None:
-    """Temp files left by a killed writer (we hold the lock, so no live writer owns one)."""
-    for stale in path.parent.glob(path.name + ".tmp-*"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-
-
-def file_signature(path: str | os.PathLike) -> tuple[int, int] | None:
-    """(inode, mtime_ns) of the warehouse file: changes when a writer swaps a new file in."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
