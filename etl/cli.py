@@ -6,18 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from etl.ingest import IngestSummary
-
-
-def _print_summary(s: IngestSummary, out=None) -> None:
-    out = out or sys.stdout  # looked up per call: a default bound at import would miss redirection
-    print(f"ingested: {len(s.ingested)}  unchanged: {len(s.unchanged)}  failed: {len(s.failed)}", file=out)
-    for name, reason in s.failed:
-        print(f"  FAILED {name}: {reason}", file=out)
-    for key, old, new in s.replaced:
-        print(f"  REPLACED {key}: report {old} by its new version {new}", file=out)
-    for check, rows in s.check_failures.items():
-        print(f"  DATA CHECK {check}: {len(rows)} row(s) break the rule, e.g. {rows[0]}", file=out)
+from etl.summary import print_summary
 
 
 def _cmd_ingest(args) -> int:
@@ -32,7 +21,7 @@ def _cmd_ingest(args) -> int:
         return 2
     summary = ingest(args.paths, args.db, manifest=args.manifest, workers=args.workers,
                      progress=not args.quiet)
-    _print_summary(summary)
+    print_summary(summary)
     return summary.exit_code
 
 
@@ -43,7 +32,7 @@ def _cmd_rebuild(args) -> int:
         print(f"error: no such warehouse: {args.db}", file=sys.stderr)
         return 2
     summary = rebuild(args.db, progress=not args.quiet)
-    _print_summary(summary)
+    print_summary(summary)
     return summary.exit_code
 
 

@@ -31,7 +31,7 @@ def filters_of(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ui.exports import to_csv_bytes, to_xlsx_bytes
+    from etl.export_files import to_csv_bytes, to_xlsx_bytes
 
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):

@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if args.ingest:
         result = ingest_fetched(summary, args.db, progress=not args.quiet)
         if result is not None:
-            from etl.cli import _print_summary
+            from etl.summary import print_summary
 
-            _print_summary(result)
+            print_summary(result)
             code = max(code, result.exit_code)
     return code
 

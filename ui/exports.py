@@ -1,131 +1,19 @@
-"""Exports of any table: CSV (UTF-8 with BOM or plain) and XLSX with a 说明 provenance sheet; formulas neutralised."""
+"""Export buttons on every page: the file writers live in etl/export_files.py (the CLI export uses them too)."""
 from __future__ import annotations
 
 import functools
-import io
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
-from etl.cells import is_formula_like
-
-PROVENANCE_SHEET = "说明"
-DATA_SHEET = "数据"
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula; numbers and the rest pass."""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and column name) neutralised; numeric columns keep their dtype."""
-    out = df.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    return out
-
-
-def to_csv_bytes(df: pd.DataFrame, bom: bool = True) -> bytes:
-    """CSV in UTF-8; with a BOM by default so that Excel opens Chinese text correctly."""
-    text = safe_frame(df).to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig" if bom else "utf-8")
-
-
-def _cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars → Python numbers
-        return value.item()
-    return value
-
-
-def to_xlsx_bytes(df: pd.DataFrame, provenance: dict[str, Any] | None = None) -> bytes:
-    """An .xlsx with the table on sheet 数据 and its provenance on sheet 说明.
-
-    `provenance` may hold: filters (dict), sources (list of report files), indicators (DataFrame or list of
-    dicts: the catalogue definitions shown), title, and anything else as key → text. The export time is added.
-    """
-    import xlsxwriter
-
-    provenance = dict(provenance or {})
-    buf = io.BytesIO()
-    # strings_to_formulas/urls off: a text cell is always text, whatever it starts with.
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                   "strings_to_numbers": False, "nan_inf_to_errors": True})
-    try:
-        bold = wb.add_format({"bold": True})
-        date_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        ws = wb.add_worksheet(DATA_SHEET)
-        safe = safe_frame(df)
-        for c, name in enumerate(safe.columns):
-            ws.write_string(0, c, str(name), bold)
-        for r, row in enumerate(safe.itertuples(index=False), start=1):
-            for c, value in enumerate(row):
-                v = _cell(value)
-                if v is None:
-                    continue
-                if isinstance(v, bool):
-                    ws.write_boolean(r, c, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v)
-                elif isinstance(v, datetime):
-                    ws.write_datetime(r, c, v, date_fmt)
-                else:
-                    ws.write_string(r, c, str(v))
-        ws.freeze_panes(1, 0)
-        _provenance_sheet(wb, bold, provenance, len(df))
-    finally:
-        wb.close()
-    return buf.getvalue()
-
-
-def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None:
-    ws = wb.add_worksheet(PROVENANCE_SHEET)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 6, 28)
-    row = 0
-
-    def line(*cells, fmt=None):
-        nonlocal row
-        for c, v in enumerate(cells):
-            ws.write_string(row, c, str(neutralise("" if v is None else v)), fmt)
-        row += 1
-
-    line("法治年报观察 导出说明 / Export notes", fmt=bold)
-    if provenance.get("title"):
-        line("表 / Table", provenance["title"])
-    line("导出时间 / Exported at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"))
-    line("行数 / Rows", n_rows)
-    for key, value in provenance.items():
-        if key not in ("title", "filters", "sources", "indicators"):
-            line(key, value)
-    row += 1
-    line("筛选条件 / Filters", fmt=bold)
-    for key, value in (provenance.get("filters") or {}).items():
-        line(key, value)
-    row += 1
-    line("指标定义 / Indicator definitions", fmt=bold)
-    ind = provenance.get("indicators")
-    rows = ind.to_dict("records") if isinstance(ind, pd.DataFrame) else list(ind or [])
-    cols = ["code", "name_zh", "name_en", "unit", "area", "kind"]
-    if rows:
-        line(*cols, fmt=bold)
-        for r in rows:
-            line(*[r.get(c, "") for c in cols])
-    else:
-        line("—")
-    row += 1
-    line("来源报告文件 / Source report files", fmt=bold)
-    for name in provenance.get("sources") or ["—"]:
-        line(name)
+from etl.export_files import (  # noqa: F401  (re-exported: pages and tests import them from here)
+    DATA_SHEET,
+    PROVENANCE_SHEET,
+    neutralise,
+    safe_frame,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 
 
 def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | None = None, key: str | None = None

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from etl import corrections as C
+from etl import corrections as C  # noqa: F401  (pages build corrections through ui.review.C)
+from etl.records import META_FIELDS  # noqa: F401  (re-exported for the review page)
 from etl.sentences import split_sentences
 from ui import db
 from ui.db import run_query
@@ -120,7 +121,7 @@ def save(corrections: list[C.Correction]) -> int:
 
 def import_csv(data: bytes) -> tuple[C.ImportPlan, list[tuple[int, str]]]:
     """Merge an uploaded corrections CSV; conflicts are returned for display, never written."""
-    from etl.review_cli import import_corrections
+    from etl.review_exchange import import_corrections
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corrections.csv"

@@ -5,6 +5,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+from etl.fetch import import_urls  # noqa: F401  (the Import page runs the ETL through here)
+from etl.ingest import ingest  # noqa: F401
+
 ALLOWED = (".txt", ".html", ".htm", ".docx", ".pdf")
 MANIFEST = "manifest.csv"
 MAX_NAME = 120

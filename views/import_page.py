@@ -7,15 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from etl.fetch import import_urls
-from etl.ingest import ingest
 from ui.charts import count_bars
 from ui.db import refresh, run_query, warehouse_exists, warehouse_path
 from ui.exports import export_buttons
 from ui.filters import current_filters
 from ui.i18n import t
 from ui.page import labelled, plot, provenance, synthetic_banner
-from ui.uploads import stage
+from ui.uploads import import_urls, ingest, stage
 
 MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import corrections as C
-from etl.records import META_FIELDS
 from ui import review as R
 from ui.db import run_query
 from ui.i18n import labels, t, t_opt
 from ui.page import indicator_names, indicator_units, labelled, start
+from ui.review import META_FIELDS, C
 
 ALL = "__all__"
 CODED = ("level", "agency_type")  # metadata fields holding codes: picked from a list, not typed
