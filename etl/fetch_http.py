@@ -6,6 +6,7 @@ import hashlib
 import ipaddress
 import socket
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +26,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _ZH = {"timeout": "超时无响应", "connect": "无法连接（网络不通或地址有误）", "network": "网络传输出错",
        "robots": "网站的 robots.txt 不允许抓取", "too_large": "文件超过大小上限", "redirect_loop": "网址重定向循环",
        "too_many_redirects": "网址重定向次数过多", "bad_url": "不是有效的网址", "private_address": "不允许访问内网地址",
+       "bad_encoding": "不支持的内容编码",
        "unsupported": "文件格式无法读取（请另存为 .docx）", "disk": "保存文件失败", "http_404": "网页不存在（404）",
        "http_429": "网站要求降低访问频率（429）", "internal": "程序内部错误"}
 
@@ -95,12 +97,26 @@ def host_key(url: str) -> str:
 
 def _is_private(host: str) -> bool:
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host.strip("[]"), None)
     except (socket.gaierror, UnicodeError):
         return False  # unresolvable: the request itself fails with a clearer reason
     # Anything not globally routable: loopback, RFC 1918, link-local (cloud metadata), CGNAT, reserved.
     # Checked at each hop; a DNS answer that changes between this check and the connect is not caught.
-    return any(not ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_global for info in infos)
+    return any(not_global(str(info[4][0]).split("%")[0]) for info in infos)
+
+
+def not_global(address: str) -> bool:
+    """An address that is not globally routable, in any of its spellings: an IPv6 form that carries an IPv4
+    address inside (::ffff:127.0.0.1, ::127.0.0.1, 6to4, Teredo) is judged by that IPv4 address too."""
+    ip = ipaddress.ip_address(address)
+    if not ip.is_global:
+        return True
+    if ip.version == 6:
+        inner = [ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None]
+        if int(ip) >> 32 == 0:  # ::a.b.c.d, the deprecated IPv4-compatible form
+            inner.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        return any(v4 is not None and not v4.is_global for v4 in inner)
+    return False
 
 
 @dataclass
@@ -164,12 +180,17 @@ class PoliteClient:
         raise FetchError("too_many_redirects", f"more than {self.options.max_redirects} redirects from {url}")
 
     # ---- robots.txt and address checks ------------------------------------------------------------------
-    def _check_allowed(self, url: str) -> None:
+    def _check_address(self, url: str) -> None:
+        """Every hop, robots.txt and its redirects included, goes through here before any request."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError("bad_url", f"not an http(s) address: {url}")
         if not self.options.allow_private and _is_private(parts.hostname):
             raise FetchError("private_address", f"refusing a private or loopback address: {parts.hostname}")
+
+    def _check_allowed(self, url: str) -> None:
+        self._check_address(url)
+        parts = urlsplit(url)
         host = self._host(url)
         if host.robots_error is not None:
             raise host.robots_error
@@ -208,6 +229,7 @@ class PoliteClient:
     def _robots_body(self, url: str) -> tuple[int, bytes]:
         seen = {url}
         for _ in range(5):  # RFC 9309 asks crawlers to follow at least five redirects
+            self._check_address(url)  # a public host's robots.txt must not redirect us into the private network
             status, headers, body = self._with_retries(url, ROBOTS_MAX_BYTES, truncate=True)
             location = headers.get("location")
             if status not in REDIRECT_STATUSES or not location:
@@ -241,9 +263,10 @@ class PoliteClient:
             except httpx.TimeoutException:
                 error = FetchError("timeout", f"no answer within {o.timeout:g} s from {url}")
                 continue
-            except httpx.ConnectError as exc:
+            except httpx.ConnectError:
                 # Refused connections and unknown host names do not heal in seconds; offline runs stay quick.
-                raise FetchError("connect", f"cannot connect to {host_key(url)}: {exc}") from None
+                # The reason stays out of the message: "connection refused" vs "timed out" maps a network.
+                raise FetchError("connect", f"cannot connect to {host_key(url)}") from None
             except httpx.InvalidURL as exc:
                 raise FetchError("bad_url", f"{url}: {exc}") from None
             except httpx.TransportError as exc:
@@ -267,7 +290,7 @@ class PoliteClient:
             if declared.isdigit() and int(declared) > max_bytes and not truncate:
                 raise FetchError("too_large", f"{url} is {int(declared):,} bytes; the cap is {max_bytes:,}")
             chunks, size = [], 0
-            for chunk in resp.iter_bytes():
+            for chunk in _decoded(resp, max_bytes + 1):
                 size += len(chunk)
                 if size > max_bytes:
                     if truncate:
@@ -279,6 +302,28 @@ class PoliteClient:
                 if self.clock() - started > MAX_DOWNLOAD_SECONDS:
                     raise FetchError("timeout", f"{url} took longer than {MAX_DOWNLOAD_SECONDS:g} s")
             return resp.status_code, resp.headers, b"".join(chunks)
+
+
+def _decoded(resp: httpx.Response, limit: int):
+    """The body through every Content-Encoding layer, each decompressed at most `limit` bytes at a time.
+
+    httpx decodes a chunk whole, so `gzip, gzip` of a few KB could become gigabytes before any size check: here
+    a layer never outputs more than the cap, and the caller stops as soon as the total passes it.
+    """
+    codings = [c.strip().lower() for c in resp.headers.get("content-encoding", "").split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
+        raise FetchError("bad_encoding", f"unsupported Content-Encoding: {', '.join(codings)}")
+    layers = [zlib.decompressobj(47 if c != "deflate" else 15) for c in reversed(codings)]  # 47: gzip or zlib
+    for raw in resp.iter_raw():
+        data = raw
+        for layer in layers:
+            data = layer.decompress(data, limit)
+            if layer.unconsumed_tail:  # the layer had more to give than the cap allows
+                data += b"\0" * limit  # report "too large" through the caller's count
+                break
+        if data:
+            yield data
 
 
 def _retry_wait(base: float, error: FetchError | None) -> float:

@@ -38,6 +38,10 @@ def slug(url: str, max_len: int = 90) -> str:
     return text or hashlib.sha1(url.encode()).hexdigest()[:12]
 
 
+def _plain_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
 def extension(url: str, content_type: str, body: bytes) -> str:
     """The file extension a download deserves, from its bytes, then its content type, then its URL."""
     if body.startswith(b"%PDF"):
@@ -120,7 +124,9 @@ class Store:
             return list(MANIFEST_COLUMNS), []
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            rows = [dict(r) for r in reader]
+            # A row naming anything but a plain file of this folder (an absolute or ../ path) is ignored: the
+            # fetcher would otherwise ingest it, or delete it on --refresh.
+            rows = [dict(r) for r in reader if _plain_name(r.get("file") or "")]
             columns = list(reader.fieldnames or [])
         extra = [c for c in columns if c not in MANIFEST_COLUMNS and c]
         return list(MANIFEST_COLUMNS) + extra, rows

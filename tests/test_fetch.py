@@ -443,3 +443,82 @@ def test_ingest_carries_url_and_published(site, tmp_path):
     # The merged three-page report holds the text of all three pages.
     merged = next(p for p in (tmp_path / "reports").glob("*multi*.html"))
     assert PARAS[-1][:15] in _text(merged)
+
+
+@pytest.mark.parametrize("address, private", [
+    ("127.0.0.1", True), ("::1", True), ("::ffff:127.0.0.1", True), ("::127.0.0.1", True),
+    ("::ffff:10.0.0.5", True), ("2002:7f00:1::", True), ("169.254.169.254", True), ("fe80::1", True),
+    ("8.8.8.8", False), ("2001:4860:4860::8888", False), ("::ffff:8.8.8.8", False),
+])
+def test_every_spelling_of_a_private_address_is_private(address, private):
+    # Regression: [::127.0.0.1] passed the check.
+    from etl.fetch_http import not_global
+
+    assert not_global(address) is private
+
+
+def test_robots_txt_cannot_redirect_into_the_private_network(site, monkeypatch):
+    # Regression: the robots.txt request followed redirects without the address check, so a public host could
+    # make the server GET a loopback address. Here "localhost" plays the public host.
+    import etl.fetch_http as fh
+
+    base, s = site
+    port = base.rsplit(":", 1)[1]
+    s.routes["/robots.txt"] = (302, {"Location": f"http://127.0.0.1:{port}/private/secret.html"}, b"")
+    monkeypatch.setattr(fh, "_is_private", lambda host: host == "127.0.0.1")
+    with PoliteClient(FetchOptions(allow_private=False, trust_env=False, rate=0, retries=0)) as client:
+        with pytest.raises(FetchError) as err:
+            client.get(f"http://localhost:{port}/utf8.html")
+    assert err.value.code == "private_address" and "/private/secret.html" not in [p for p, _ in s.log]
+
+
+def test_a_double_gzip_bomb_is_cut_at_the_cap(site):
+    # Regression: Content-Encoding "gzip, gzip" was decoded through both layers before the cap was checked
+    # (7 KB -> 4.2 GB). Here 1 GiB of zeros, gzipped twice, is a few KB on the wire.
+    import gzip
+    import zlib
+
+    base, s = site
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    layer1 = b"".join(inner.compress(b"\0" * (1 << 24)) for _ in range(64)) + inner.flush()
+    bomb = gzip.compress(layer1, 9)
+    assert len(bomb) < 100_000
+    s.routes["/bomb.html"] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"}, bomb)
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with PoliteClient(FAST) as client, pytest.raises(FetchError) as err:
+        client.get(f"{base}/bomb.html")
+    assert err.value.code == "too_large"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: never inflated whole
+
+
+def test_a_refused_connection_does_not_say_why(silent_port):
+    import socket as sk
+
+    port = sk.socket()
+    port.bind(("127.0.0.1", 0))
+    free = port.getsockname()[1]
+    port.close()
+    with PoliteClient(FetchOptions(trust_env=False, rate=0, retries=0, timeout=1.0)) as client, \
+            pytest.raises(FetchError) as err:
+        client.get(f"http://127.0.0.1:{free}/x.html")
+    assert (err.value.code, err.value.reason) == (
+        "connect", f"robots.txt unreachable (cannot connect to http://127.0.0.1:{free})")  # no "refused"
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "../outside.txt", "sub/../../x.txt"])
+def test_the_fetchers_manifest_never_names_a_file_outside_out(tmp_path, bad):
+    # Regression: an absolute or ../ path in the output manifest was ingested, and deleted with --refresh.
+    from etl.fetch_store import Store
+
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "outside.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (out / "manifest.csv").write_text(f"file,url\n{bad},https://example.gov.cn/a.html\n"
+                                      "ok.txt,https://example.gov.cn/b.html\n", encoding="utf-8")
+    store = Store(out)
+    assert [r["file"] for r in store.read_manifest()[1]] == ["ok.txt"]
+    store.record({"file": "new.txt", "url": "https://example.gov.cn/a.html"})  # the URL a bad row named
+    assert victim.read_text(encoding="utf-8") == "keep me"
