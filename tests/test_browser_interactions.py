@@ -82,6 +82,11 @@ def _legend(page) -> list[str]:
 
 
 def _points(page) -> int:
+    """Points drawn on the chart, once it has drawn any (a loaded machine draws late)."""
+    try:
+        page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=20_000)
+    except Exception:  # noqa: BLE001  (no point at all: the count below says 0)
+        pass
     return page.eval_on_selector_all(".js-plotly-plot .scatterlayer .point", "els => els.length")
 
 
