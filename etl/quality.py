@@ -89,6 +89,11 @@ def _same(gold: dict, fact) -> bool:
     return gold["indicator"] == fact.indicator and abs(float(gold["value"]) - fact.value) < 1e-6
 
 
+def fact_matches(text: str, gold: dict, fact) -> bool:
+    """A predicted fact is a gold one: same indicator and value, evidence overlapping the gold evidence."""
+    return _same(gold, fact) and _overlaps(text, gold, fact)
+
+
 def _norm(name: str, value):
     if name == "published" and value is not None:
         return str(value)[:10]

@@ -57,3 +57,15 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def demo_server(tmp_path_factory, name: str):
+    """A live server over the demo warehouse, for a module-scoped fixture: yields its base URL, then stops it."""
+    from tests.test_queries import build_demo_warehouse
+
+    db = build_demo_warehouse(tmp_path_factory.mktemp(name) / "demo.duckdb")
+    proc, base = start_server(db, tmp_path_factory.mktemp("log") / "streamlit.log")
+    try:
+        yield base
+    finally:
+        stop_server(proc)

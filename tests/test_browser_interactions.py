@@ -6,8 +6,8 @@ from urllib.parse import quote
 import pytest
 
 from .conftest import ROOT
-from .live_app import ARGS, CHROMIUM, start_server, stop_server
-from .test_queries import BAOAN, CHANGSHA, NANSHAN, build_demo_warehouse
+from .live_app import ARGS, CHROMIUM, demo_server
+from .test_queries import BAOAN, CHANGSHA, NANSHAN
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PAGES = ["overview", "trends", "rankings", "compare", "keywords", "report", "quality", "import", "review"]
@@ -15,12 +15,7 @@ PAGES = ["overview", "trends", "rankings", "compare", "keywords", "report", "qua
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = build_demo_warehouse(tmp_path_factory.mktemp("interact") / "demo.duckdb")
-    proc, base = start_server(db, tmp_path_factory.mktemp("log") / "streamlit.log")
-    try:
-        yield base
-    finally:
-        stop_server(proc)
+    yield from demo_server(tmp_path_factory, "interact")
 
 
 @pytest.fixture(scope="module")

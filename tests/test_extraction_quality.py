@@ -14,6 +14,7 @@ import pytest
 from etl.catalog import load_catalog
 from etl.facts import extract_facts
 from etl.outline import parse_outline
+from etl.quality import fact_matches
 
 from .conftest import FIXTURES
 
@@ -36,22 +37,8 @@ class Score:
         return self.tp / max(1, self.tp + len(self.missed))
 
 
-def _gold_span(text: str, evidence: str, near: int) -> tuple[int, int] | None:
-    """Where the gold evidence sits in the text (the occurrence nearest the prediction)."""
-    spans, i = [], text.find(evidence)
-    while i >= 0:
-        spans.append((i, i + len(evidence)))
-        i = text.find(evidence, i + 1)
-    return min(spans, key=lambda s: abs(s[0] - near)) if spans else None
-
-
 def _matches(text: str, gold: dict, fact) -> bool:
-    if gold["indicator"] != fact.indicator or abs(float(gold["value"]) - fact.value) > 1e-6:
-        return False
-    span = _gold_span(text, gold["evidence"], fact.evidence_start)
-    if span is None:  # evidence written differently from the text: fall back to indicator + value
-        return True
-    return span[0] < fact.evidence_start + len(fact.evidence) and fact.evidence_start < span[1]
+    return fact_matches(text, gold, fact)
 
 
 def score(name: str) -> Score:
