@@ -738,3 +738,14 @@ def test_a_gbk_manifest_with_chinese_level_and_slashed_date_is_read(tmp_path):
     assert (summary.ingested, summary.failed) == (["000_c77dee4d8d3392e7.txt"], [])
     assert rows(db, "SELECT level, level_src, published::VARCHAR FROM v_reports") == [
         ("county", "manifest", "2021-03-01")]
+
+
+def test_a_long_chinese_upload_name_is_shortened_to_fit_the_file_system(tmp_path):
+    # Regression: an upload name of 104 Chinese characters (312 bytes) raised ENAMETOOLONG on the Import page.
+    from ui.uploads import safe_name, stage
+
+    name = "某" * 104 + "区人民政府2023年法治政府建设年度报告.docx"
+    short = safe_name(name)
+    assert short.endswith(".docx") and len(short.encode("utf-8")) <= 200 and short.startswith("某某某")
+    paths, _, rejected = stage([(name, b"x")], tmp_path)
+    assert rejected == [] and paths[0].name == short and paths[0].read_bytes() == b"x"

@@ -10,6 +10,7 @@ from etl.ingest import ingest  # noqa: F401
 
 ALLOWED = (".txt", ".html", ".htm", ".docx", ".pdf")
 MANIFEST = "manifest.csv"
+MAX_NAME_BYTES = 200  # well under the 255-byte limit of ext4 and most file systems
 MAX_NAME = 120
 
 
@@ -25,9 +26,13 @@ def safe_name(name: str) -> str:
     name = name.strip().lstrip(".").strip()
     if not name:
         name = "upload"
-    if len(name) > MAX_NAME:
+    # File systems limit a name to 255 bytes, not characters: 104 Chinese characters already raise ENAMETOOLONG.
+    while len(name) > MAX_NAME or len(name.encode("utf-8")) > MAX_NAME_BYTES:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: MAX_NAME - len(ext) - 1] + "." + ext) if dot and len(ext) <= 8 else name[:MAX_NAME]
+        if dot and len(ext) <= 8 and stem:
+            name = stem[:-1] + "." + ext
+        else:
+            name = name[:-1]
     return name
 
 
