@@ -9,6 +9,7 @@ from etl.errors import ReportError
 
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # total uncompressed size of all zip members; more → 'zip_bomb'
 MAX_DOCX_MEMBERS = 10_000  # a real .docx has a few dozen parts
+MAX_DOCX_PARAGRAPHS = 200_000  # (and rows, runs of <w:p…>) a long report has a few thousand
 
 
 def _corrupt(detail: str) -> ReportError:
@@ -49,11 +50,26 @@ def _bomb(total: int) -> ReportError:
 def _inflate_within_limit(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for info in infos:
+        elements = 0
+        tail = b""
         with archive.open(info) as member:
             while chunk := member.read(1 << 20):
                 total += len(chunk)
                 if total > MAX_DOCX_UNCOMPRESSED:
                     raise _bomb(total)
+                if info.filename == "word/document.xml":
+                    # Millions of empty paragraphs fit in a few KB zipped and take gigabytes as a parsed tree:
+                    # count the elements before python-docx builds one.
+                    elements += (tail + chunk).count(b"<w:p") - tail.count(b"<w:p")
+                    tail = chunk[-4:]
+                    if elements > MAX_DOCX_PARAGRAPHS:
+                        raise _too_many_paragraphs()
+
+
+def _too_many_paragraphs() -> ReportError:
+    n = f"{MAX_DOCX_PARAGRAPHS:,}"
+    return ReportError("too_complex", f"该 .docx 段落过多(超过 {n} 个),疑似构造的文件",
+                       f"The .docx has over {n} paragraphs: likely a crafted file")
 
 
 def _table_lines(table) -> list[str]:
