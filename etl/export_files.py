@@ -21,12 +21,17 @@ def neutralise(value: Any) -> Any:
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and column name) neutralised; numeric columns keep their dtype."""
+    """A copy with every text cell (and column name) neutralised; numeric columns keep their dtype, and a float
+    column holding only whole numbers (counts) becomes integers, so Excel shows 879, not 879.0."""
     out = df.copy()
     out.columns = [neutralise(str(c)) for c in out.columns]
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(neutralise)
+        elif pd.api.types.is_float_dtype(s) and s.notna().any() and (s.dropna() % 1 == 0).all() \
+                and s.dropna().abs().max() < 2**53:
+            out[col] = s.astype("Int64")
     return out
 
 
@@ -44,6 +49,11 @@ def _cell(value: Any) -> Any:
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars → Python numbers
         return value.item()
     return value
+
+
+def _width(value: Any) -> int:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def to_xlsx_bytes(df: pd.DataFrame, provenance: dict[str, Any] | None = None) -> bytes:
@@ -79,6 +89,9 @@ def to_xlsx_bytes(df: pd.DataFrame, provenance: dict[str, Any] | None = None) ->
                     ws.write_datetime(r, c, v, date_fmt)
                 else:
                     ws.write_string(r, c, str(v))
+        for c, name in enumerate(safe.columns):  # wide enough for the longest cell; a CJK character is two
+            longest = max([_width(name), *(_width(v) for v in safe.iloc[:500, c])], default=8)
+            ws.set_column(c, c, min(max(longest + 2, 8), 60))
         ws.freeze_panes(1, 0)
         _provenance_sheet(wb, bold, provenance, len(df))
     finally:

@@ -151,3 +151,18 @@ def test_charts_escape_report_text():
     bar = ranking_bars(ranked, "value", "件").data[0]
     assert bar.y == ("1. &lt;b&gt;局&lt;/b&gt;",)
     assert bar.customdata[0][0] == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt;'
+
+
+def test_counts_are_whole_numbers_and_columns_fit_chinese_text():
+    # Regression: counts were written as "879.0", and column widths cut Chinese names off.
+    import openpyxl
+
+    from etl.export_files import to_csv_bytes, to_xlsx_bytes
+
+    df = pd.DataFrame({"机关": ["深圳市深汕特别合作区城市管理和综合执法局", "长沙县司法局"],
+                       "数值": [879.0, 12.0], "比率": [97.5, None]})
+    assert to_csv_bytes(df, bom=False).decode().splitlines() == [
+        "机关,数值,比率", "深圳市深汕特别合作区城市管理和综合执法局,879,97.5", "长沙县司法局,12,"]
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df)))["数据"]
+    assert [ws.cell(2, 2).value, ws.cell(3, 2).value, ws.cell(2, 3).value] == [879, 12, 97.5]
+    assert ws.column_dimensions["A"].width >= 2 * len("深圳市深汕特别合作区城市管理和综合执法局")
