@@ -427,3 +427,12 @@ def test_labelled_translates_codes_whatever_the_string_dtype(demo):
         {"indicator": "str", "method": "str", "confidence": "str", "status": "str", "agency_src": "str"})
     out = labelled(df)
     assert out.iloc[0].tolist() == ["调解矛盾纠纷数", "报告原文", "高", "已修正", "网页信息栏", 3.0]
+
+
+def test_the_export_notes_carry_the_view_url_and_the_synthetic_line(demo):
+    from ui.page import provenance
+
+    got = provenance({"year_from": 2021, "year_to": None, "provinces": ["广东省"], "cities": [], "levels": [],
+                      "agency_types": [], "agencies": []}, "排名")
+    assert got["视图网址 / View URL"] == "?year_from=2021&province=%E5%B9%BF%E4%B8%9C%E7%9C%81"
+    assert got["合成数据 / Synthetic rows"] == "无 / none"

@@ -79,10 +79,28 @@ def indicator_units() -> dict[str, str]:
 
 def provenance(filters: dict[str, Any], title: str, sources: list[str] | None = None,
                codes: list[str] | None = None, **extra: Any) -> dict[str, Any]:
-    """What the 说明 sheet of an XLSX export records."""
+    """What the 说明 sheet of an XLSX export records: the view's address, the filters, whether synthetic
+    reports are in it, the indicator definitions and the source files."""
     defs = run_query("indicator_defs", {"codes": sorted(set(codes or []))}) if codes else pd.DataFrame()
+    synthetic = run_query("synthetic_count", filters)
+    n_synthetic = 0 if synthetic.empty else int(synthetic.iat[0, 0])
+    notes = {"视图网址 / View URL": _view_url(filters),
+             "合成数据 / Synthetic rows": (f"含 {n_synthetic} 份合成（非真实）报告，不能用于评估 / includes "
+                                       f"{n_synthetic} synthetic reports: not for assessment")
+             if n_synthetic else "无 / none"}
     return {"title": title, "filters": describe(filters), "sources": sorted(set(sources or [])),
-            "indicators": defs, **extra}
+            "indicators": defs, **notes, **extra}
+
+
+def _view_url(filters: dict[str, Any]) -> str:
+    """The page's own address with its filters (and the other controls it keeps in the URL)."""
+    try:
+        base = st.context.url.split("?", 1)[0]
+    except Exception:  # noqa: BLE001  (no browser context: AppTest, a script)
+        base = ""
+    keep = {k: v for k, v in st.query_params.items() if k not in ("province", "city", "level", "agency_type",
+                                                                   "agency", "year_from", "year_to")}
+    return base + query_string(filters, **keep)
 
 
 def source_files(filters: dict[str, Any]) -> list[str]:

@@ -67,11 +67,13 @@ if chosen is not None:
         st.caption(t("rank.reviewed", n=n, confirmed=int(reviewed.get("confirmed", 0)),
                      corrected=int(reviewed.get("corrected", 0)), added=int(reviewed.get("added", 0))))
     table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}")))
-    table = with_links(table, filters)
-    table = labelled(table.drop(columns=["report_id"]))
-    st.dataframe(table, hide_index=True, key="rk_table", column_config=link_column())
-    files = run_query("report_list", filters)
-    files = files.loc[files["report_id"].isin(base["report_id"]), "file_name"].tolist()
-    export_buttons(table.drop(columns=["link"]), f"ranking_{code}_{year}",
+    shown = labelled(with_links(table, filters).drop(columns=["report_id"]))
+    st.dataframe(shown, hide_index=True, key="rk_table", column_config=link_column())
+    listed = run_query("report_list", filters)
+    files = listed.loc[listed["report_id"].isin(base["report_id"]), "file_name"].tolist()
+    # The export keeps what traces a row back to its source: the report id and its file.
+    traced = table.merge(listed[["report_id", "file_name"]], on="report_id", how="left") if not listed.empty \
+        else table.assign(file_name=None)
+    export_buttons(labelled(traced), f"ranking_{code}_{year}",
                    provenance(filters, t("rank.title"), files, [code], year=year, peer_group=group_label(group),
                               sort_by=sort_by), key="rk")
