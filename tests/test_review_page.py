@@ -147,7 +147,7 @@ def test_metadata_override_fills_unknown_fields(db):
     shown = [h.proto.body for h in at.get("html") if "<mark" in h.proto.body]
     assert len(shown) == 2  # the queue item and the report tab's selected number
     assert all("<img" not in e and "&lt;img src=x onerror=alert(1)&gt;" in e for e in shown)
-    at.selectbox(key="rv_item").set_value(1).run()
+    at.selectbox(key="rv_item").select_index(1).run()
     assert at.info[0].value == "以下字段未能识别:机关, 机关类型, 层级"
     for fld, value in (("agency", "长沙县司法局"), ("agency_type", "justice"), ("level", "county")):
         at.selectbox(key="rv_qm_field").set_value(fld).run()
@@ -219,3 +219,20 @@ def test_drifted_correction_is_shown_and_can_be_withdrawn(db):
     assert [w.value for w in at.warning] == []
     assert rows(db, "SELECT action, reviewer, reason FROM corrections ORDER BY created_at") == [
         ("confirm", REVIEWER, ""), ("withdraw", REVIEWER, "重新解析后已不适用")]
+
+
+def test_after_a_save_the_box_names_the_item_the_panel_shows(db):
+    # Regression: the queue was chosen by position, so after 保存 the box still named the reviewed fact while the
+    # panel below showed the next one, and a reviewer could confirm the wrong number.
+    at = review_page(db)
+    box = at.selectbox(key="rv_item")
+    labels = list(box.options)
+    box.select_index(1).run()
+    reviewed = labels[1]
+    at.button(key="rv_q_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = at.selectbox(key="rv_item")
+    assert reviewed.split(". ", 1)[1] not in [o.split(". ", 1)[1] for o in box.options]
+    assert box.index == 0  # the choice starts again at the top, and the panel shows that same item
+    first = box.options[0].split(" = ")[-1]
+    assert any(first.rstrip("件场次人项%个") in h.proto.body for h in at.get("html") if "<mark" in h.proto.body)

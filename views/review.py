@@ -199,8 +199,14 @@ def queue_tab(filters: dict, report_id: str | None) -> None:
     if len(q) > QUEUE_SHOWN:
         st.caption(t("review.queue_cut", shown=QUEUE_SHOWN, n=len(q)))
         q = q.head(QUEUE_SHOWN)
-    pos = st.selectbox(t("review.item"), range(len(q)), key="rv_item",
-                       format_func=lambda i: f"{i + 1}. {_item_label(q.iloc[i], names)}")
+    # Items are chosen by identity, not position: after a save the reviewed item leaves the queue, and a
+    # position would name one item in the box while the panel showed the next.
+    ids = [f"{r.kind}|{r.report_id}|{r.seq}" for r in q.itertuples()]
+    if st.session_state.get("rv_item") not in ids:
+        st.session_state.pop("rv_item", None)
+    choice = st.selectbox(t("review.item"), ids, key="rv_item",
+                          format_func=lambda i: f"{ids.index(i) + 1}. {_item_label(q.iloc[ids.index(i)], names)}")
+    pos = ids.index(choice)
     row = q.iloc[pos].to_dict()
     rep = R.report(row["report_id"])
     if rep is None:
