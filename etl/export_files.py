@@ -52,7 +52,7 @@ def _cell(value: Any) -> Any:
 
 
 def _width(value: Any) -> int:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = "" if _cell(value) is None else str(value)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 

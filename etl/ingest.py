@@ -61,9 +61,9 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def _walk(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str, Path]]:
-    """(file, source key) pairs. The key is the file's path below the folder that holds the ingested root, so
-    `a/index.txt` and `b/index.txt` are two sources whether they come in one batch or two, and a file named
-    on its own gets the same key as when its folder is ingested."""
+    """(file, source key, root folder) triples. The key is the file's path below the folder that holds the
+    ingested root, so `a/index.txt` and `b/index.txt` are two sources whether they come in one batch or two,
+    and a file named on its own gets the same key as when its folder is ingested."""
     for p in map(Path, paths):
         if not p.is_dir():
             yield p, f"{p.absolute().parent.name}/{p.name}", p.absolute().parent.resolve()
@@ -259,8 +259,7 @@ def ingest(paths: list[str], db: str, manifest: str | None = None, workers: int 
             try:
                 data = f.read_bytes()
             except OSError as err:  # no read permission, a file removed meanwhile: this file fails, not the batch
-                out.add(name, ReportError("unreadable", f"无法读取文件:{err.strerror}",
-                                          f"cannot read the file: {err.strerror}"), key)
+                out.add(name, _unreadable(err), key)
                 continue
             digest = content_hash(data)
             if digest in known:
@@ -303,6 +302,10 @@ def _bad_manifest_row(row: dict | None) -> ReportError | None:
     return None
 
 
+def _unreadable(err: OSError) -> ReportError:
+    return ReportError("unreadable", f"无法读取文件:{err.strerror}", f"cannot read the file: {err.strerror}")
+
+
 def _refuse(f: Path, root: Path) -> ReportError | None:
     """Why this path is not read at all: a link out of its folder, or not a regular file (a FIFO would block)."""
     try:
@@ -311,7 +314,7 @@ def _refuse(f: Path, root: Path) -> ReportError | None:
                                "a link that leads outside the ingested folder: skipped")
         mode = f.stat().st_mode
     except OSError as err:
-        return ReportError("unreadable", f"无法读取文件:{err.strerror}", f"cannot read the file: {err.strerror}")
+        return _unreadable(err)
     if not stat.S_ISREG(mode):
         return ReportError("not_a_file", "不是普通文件(管道、设备等),已跳过",
                            "not a regular file (a pipe, a device): skipped")

@@ -209,7 +209,7 @@ def _from_header(text: str, opening: _Reporter, gaz: Gazetteer) -> Optional[_Rep
         name = official_name(normalise_agency(found[0]))
         code = classify_name(name)
         if code is None and any(m.kind == "full" and m.end == len(name) for m in gaz.find(name)):
-            code, name = "government", name  # '现将伊犁州2021年度…': the place itself reports
+            code = "government"  # '现将伊犁州2021年度…': the place itself reports
         if code is None:
             continue
         known = opening.agency_type
@@ -396,8 +396,8 @@ def _official(agency: MetaField, res: Resolved, text: str) -> MetaField:
     if place is not None and place.level == "municipal" and surface and surface.endswith("州") \
             and place.name != surface and new.startswith(surface):
         new = place.name + new[len(surface):]  # 黔西南州人民政府 -> 黔西南布依族苗族自治州人民政府
-    if res.place is not None and surface and new.startswith(surface):
-        prefix = region_prefix(res.place, surface, text)
+    if place is not None and surface and new.startswith(surface):
+        prefix = region_prefix(place, surface, text)
         if prefix and prefix != surface and prefix.endswith(surface):
             new = prefix[: -len(surface)] + new
     if new == name:

@@ -19,12 +19,14 @@ _INLINE_POINT = re.compile(rf"(?:^|(?<=[。;:!?]))\s*([{_CN}]{{1,3}}是)(?=[^{_C
 _HEADING_END = re.compile(r"[。;!?]")
 _MAX_HEADING = 60
 
+# The duty itself, named in a heading. A sub-heading needs it; '履行…法治政府建设职责' alone there is the body's
+# general work (only a top-level part may be named that way).
+_DUTY = r"第一责任人|主要负责人履行|主要负责同志履行"
 # Part cues, checked in this order. 整改/改进情况 reports on last year's problems: that is work done, not a
 # statement of shortcomings, so it is tested before the problems cue.
 _PART_CUES = (
     ("achievements", re.compile(r"问题(?:整改|改进)|整改(?:落实)?情况|改进情况")),
-    ("first_responsible", re.compile(
-        r"第一责任人|主要负责人履行|主要负责同志履行|述法|履行推进法治(?:政府)?建设(?:工作)?职责")),
+    ("first_responsible", re.compile(_DUTY + r"|述法|履行推进法治(?:政府)?建设(?:工作)?职责")),
     # '2022年…主要举措和成效' is the year's results, not a plan: 举措 followed by 成效 is never the plan cue.
     ("next_year_plan", re.compile(
         r"下一步|下步|工作安排|工作计划|工作打算|工作思路|打算|今后|努力方向|工作重点|工作谋划|"
@@ -33,8 +35,7 @@ _PART_CUES = (
     ("achievements", re.compile(
         r"举措|成效|主要工作|工作情况|推进情况|开展情况|完成情况|做法|进展|成绩|取得|基本情况|总体情况|工作成果")),
 )
-# A sub-heading names the duty itself; '履行…法治政府建设职责' alone there is the body's general work.
-_DUTY_HEADING = re.compile(r"第一责任人|主要负责人履行|主要负责同志履行")
+_DUTY_HEADING = re.compile(_DUTY)
 # A plan part that opens by admitting shortcomings also states the problems (seen in real reports that fold
 # the two together under 下一步打算).
 _SHORTCOMINGS = re.compile(r"(?:存在|还有|仍有|面临)[^。]{0,24}(?:问题|不足|薄弱环节|差距|短板|困难)")

@@ -11,8 +11,6 @@ from etl.records import ParsedReport
 
 META_SCORED = ("agency", "agency_type", "level", "province", "city", "county", "year", "published")
 PARTS = ("achievements", "problems", "first_responsible", "next_year_plan")
-_PART_COLUMN = {"achievements": "has_achievements", "problems": "has_problems",
-                "first_responsible": "has_first_responsible", "next_year_plan": "has_next_year_plan"}
 
 
 @dataclass
@@ -121,7 +119,7 @@ def score_report(q: Quality, gold: dict, rep: ParsedReport, core: set[str]) -> N
     if "sections" in gold:
         flags = part_flags(rep.raw_text, rep.sections)
         for part in PARTS:
-            want, got = bool(gold["sections"][part]), bool(flags[_PART_COLUMN[part]])
+            want, got = bool(gold["sections"][part]), bool(flags[f"has_{part}"])
             q.parts[part].total += 1
             if want == got:
                 q.parts[part].right += 1
@@ -132,11 +130,11 @@ def score_report(q: Quality, gold: dict, rep: ParsedReport, core: set[str]) -> N
     golds = [g for g in gold.get("facts", []) if g["indicator"] in core]
     used: set[int] = set()
     for f in predicted:
-        hit = next((k for k, g in enumerate(golds) if k not in used and _same(g, f) and _overlaps(text, g, f)), None)
+        hit = next((k for k, g in enumerate(golds) if k not in used and fact_matches(text, g, f)), None)
         if hit is not None:
             used.add(hit)
             q.facts[f.indicator].tp += 1
-        elif any(_same(o, f) and _overlaps(text, o, f) for o in gold.get("optional", [])):
+        elif any(fact_matches(text, o, f) for o in gold.get("optional", [])):
             continue  # a judgement call: neither right nor wrong
         else:
             q.facts[f.indicator].fp += 1

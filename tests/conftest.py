@@ -1,6 +1,7 @@
 """Shared fixtures: a real warehouse built once per test session from the sample reports."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,14 @@ def sample_db(tmp_path_factory) -> Path:
     summary = ingest([str(SAMPLE_REPORTS)], str(db), workers=1, progress=False)
     assert summary.failed == [] and summary.check_failures == {}, summary
     return db
+
+
+@pytest.fixture
+def db(sample_db, tmp_path) -> Path:
+    """A writable copy of the sample warehouse, for tests that correct, rebuild or damage it."""
+    path = tmp_path / "wh.duckdb"
+    shutil.copyfile(sample_db, path)
+    return path
 
 
 @pytest.fixture

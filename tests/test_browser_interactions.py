@@ -42,6 +42,14 @@ def _no_traceback(page) -> None:
         '[data-testid="stException"]').first.inner_text()
 
 
+def _open_filtered(page, url: str) -> None:
+    """Open a page whose URL sets filters, and wait until it has drawn them without a traceback."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("button", name="清除筛选").wait_for(timeout=20_000)
+    _settle(page)
+    _no_traceback(page)
+
+
 def _sidebar_pick(page, label: str, value: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
     box.locator("input").click()
@@ -56,10 +64,7 @@ def test_clear_filters_on_every_page(server, browser, path):
     # Regression: 清除筛选 wrote widget state after the widgets were drawn (StreamlitWidgetAlreadyInstantiatedError).
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     try:
-        page.goto(f"{server}/{path}?province={quote('广东省')}&year_from=2021", wait_until="domcontentloaded")
-        page.get_by_role("button", name="清除筛选").wait_for(timeout=20_000)
-        _settle(page)
-        _no_traceback(page)
+        _open_filtered(page, f"{server}/{path}?province={quote('广东省')}&year_from=2021")
         page.get_by_role("button", name="清除筛选").click()
         _settle(page)
         _no_traceback(page)
@@ -117,10 +122,7 @@ def test_a_deep_link_opens_its_page_with_the_real_navigation(server, browser, pa
     # English "Page not found" box and the file names as navigation.
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     try:
-        page.goto(f"{server}/{path}?province={quote('广东省')}", wait_until="domcontentloaded")
-        page.get_by_role("button", name="清除筛选").wait_for(timeout=20_000)
-        _settle(page)
-        _no_traceback(page)
+        _open_filtered(page, f"{server}/{path}?province={quote('广东省')}")
         assert page.get_by_text("Page not found").count() == 0
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert all(label in nav for label in ("总览", "趋势", "排名", "对比", "审核")) and "import_page" not in nav

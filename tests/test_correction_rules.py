@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import datetime
 
 import pytest
@@ -14,13 +13,6 @@ from etl.review_cli import import_corrections
 from etl.warehouse import Warehouse, writing
 
 from .test_review import QY, fact, rows
-
-
-@pytest.fixture
-def db(sample_db, tmp_path):
-    path = tmp_path / "wh.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
 
 
 def _rate_fact(db):

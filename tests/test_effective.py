@@ -1,10 +1,6 @@
 """The materialised effective tables (reports_eff, facts_eff, ...) always equal their live views after a write."""
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from etl.ingest import rebuild
 from etl.warehouse import Warehouse, writing
 
@@ -24,13 +20,6 @@ def stale(db) -> dict[str, int]:
             if n:
                 out[table] = n
     return out
-
-
-@pytest.fixture
-def db(sample_db, tmp_path):
-    path = tmp_path / "wh.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
 
 
 def test_fresh_after_ingest_corrections_rebuild_and_delete(db):

@@ -37,10 +37,6 @@ class Score:
         return self.tp / max(1, self.tp + len(self.missed))
 
 
-def _matches(text: str, gold: dict, fact) -> bool:
-    return fact_matches(text, gold, fact)
-
-
 def score(name: str) -> Score:
     gold_file, folder = SETS[name]
     catalog = load_catalog()
@@ -53,11 +49,11 @@ def score(name: str) -> Score:
         predicted = [f for f in facts if f.method == "reported" and f.indicator in core]
         used: set[int] = set()
         for f in predicted:
-            hit = next((k for k, g in enumerate(gold["facts"]) if k not in used and _matches(text, g, f)), None)
+            hit = next((k for k, g in enumerate(gold["facts"]) if k not in used and fact_matches(text, g, f)), None)
             if hit is not None:
                 used.add(hit)
                 result.tp += 1
-            elif not any(_matches(text, o, f) for o in gold.get("optional", [])):
+            elif not any(fact_matches(text, o, f) for o in gold.get("optional", [])):
                 result.spurious.append((gold["doc"], f.indicator, f.value, f.evidence[:60]))
         result.missed += [(gold["doc"], g["indicator"], g["value"], g["evidence"][:60])
                           for k, g in enumerate(gold["facts"]) if k not in used]

@@ -17,13 +17,6 @@ BA = "1533d53ff61c20e1"  # 深圳市宝安区发展和改革局 2020 (sample rep
 T0 = datetime(2026, 1, 5, 9, 0, 0)
 
 
-@pytest.fixture
-def db(sample_db, tmp_path):
-    path = tmp_path / "wh.duckdb"
-    shutil.copyfile(sample_db, path)
-    return path
-
-
 def rows(db, sql, params=None):
     with Warehouse.open(db) as wh:
         return wh.con.execute(sql, params or []).fetchall()
