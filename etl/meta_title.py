@@ -113,6 +113,9 @@ def normalise_agency(name: str) -> str:
 
 
 _OPENING = re.compile(r"(?:^|(?<=[。\n]))[ \t\u3000]*20\d{2}\s*年(?:度)?(?:以来)?\s*[,,]\s*(?P<rest>[^\n]{0,200})")
+# A flattened page runs the opening into its furniture ('…发布者:和平区人民政府2024年,和平区教育局坚持'):
+# there the first '2024年,' not inside a date, a range or a number opens the report.
+_RUN_IN_OPENING = re.compile(r"(?<![\d\-—–~～至到/.年])20\d{2}\s*年(?:度)?(?:以来)?\s*[,,]\s*(?P<rest>[^\n]{0,200})")
 _PRELUDE = re.compile(r"^在[^,,。]{0,80}?(?:领导|支持|指导|关心|监督|帮助)[^,,。]{0,12}?下\s*[,,]?\s*")
 _STOP = ("坚持", "认真", "全面", "深入", "紧紧", "高度", "围绕", "进一步", "始终", "按照", "聚焦", "扎实", "不断",
          "积极", "持续", "在", "把", "着力", "贯彻", "严格", "切实", "以", "紧扣", "立足", "牢固", "锚定", "继续",
@@ -147,6 +150,11 @@ def opening_subject(text: str) -> Optional[str]:
     subject = _subject_of(m.group("rest")) if m else None
     if subject:
         return subject
+    if "\n" not in text[:600].strip():
+        m = _RUN_IN_OPENING.search(text[:4000])
+        subject = _subject_of(m.group("rest")) if m else None
+        if subject:
+            return subject
     para = next((ln.strip() for ln in text[:4000].splitlines() if "。" in ln and len(ln.strip()) >= 40), "")
     for sentence in para.split("。")[:2]:
         cand = _subject_of(re.sub(r"^20\d{2}\s*年(?:度)?(?:以来)?\s*[,,]\s*", "", sentence.strip()))

@@ -15,6 +15,8 @@ SETS = {
     "seeds": "the five sample reports",
     "seeds-flat": "the five sample reports with every line break dropped (flattened web text)",
     "openings-flat": "the openings, flattened",
+    "real-dev-flat": "the development half, flattened",
+    "real-test-flat": "the held-out half, flattened (aggregates only)",
 }
 
 
@@ -51,7 +53,7 @@ def _cmd_quality(args) -> int:
     for name in args.set or ["real-test", "openings"]:
         labels, folder = load_set(name)
         q = score_set(name, labels, folder, ctx, flat=name.endswith("-flat"))
-        print(render(q, details=args.details and name != "real-test"))
+        print(render(q, details=args.details and not name.startswith("real-test")))
         print()
     return 0
 

@@ -199,3 +199,19 @@ def test_a_zone_speaking_for_itself_is_its_committee(gaz):
     meta = extract_metadata("2024年,广西-东盟经济技术开发区深入贯彻落实习近平法治思想,认真落实自治区党委部署。",
                             gazetteer=gaz)
     assert meta.value("agency_type") == "government"
+
+
+@pytest.mark.parametrize("page, agency, agency_type", [
+    # furniture run straight into the opening sentence: no line break, no '。' before '2024年,'
+    ("丨 网站无障碍 丨 关怀版发布日期:2025-03-14 发布者:和平区人民政府2024年,和平区教育局坚持以习近平法治思想为指导,"
+     "落实《天津市法治政府建设实施纲要》。一、主要举措", "天津市和平区教育局", "education"),
+    ("当前位置:政务公开>专题专栏• 发布日期:2021-03-23• 文字变大• 2020年,在市委市政府坚强领导下,市卫生健康委"
+     "全面贯彻落实《法治政府建设实施纲要(2015-2020年)》。", None, "health"),
+    # a title and a time run into the opening: the place that acts is the government
+    ("按照《天津市实施纲要(2021-2025年)》发布时间:2024-03-28 09:18静海区2023年度法治政府建设情况报告2023年,"
+     "静海区坚持依法行政,加快建设法治政府。",
+     "天津市静海区人民政府", "government"),
+])
+def test_an_opening_run_into_the_page_furniture_names_the_reporter(page, agency, agency_type, gaz):
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.agency_type.value) == (agency, agency_type)
