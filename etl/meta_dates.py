@@ -31,6 +31,23 @@ _AFTER_TITLE = re.compile(r"(?:报告|情况)\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s
 _INLINE_SIGNED = re.compile(r"(?:人民政府|管理委员会|管委会|局|厅|委员会)\s*"
                             r"(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _TAIL_LINES = 6  # a signature date sits at the end
+# In a flattened page's furniture, an unlabelled stamp still shows itself by a clock time or a header word
+# beside it ('- 成华区教育云- 2021-01-25 10:47- 阅读 2525', '来源:云南省人民政府办公厅 2016-04-11 15:37:31').
+_CLOCK_AFTER = re.compile(r"[\s/]*\d{1,2}:\d{2}")
+
+
+def _flat_stamp(head: str) -> Optional[MetaField]:
+    """The page date in the furniture before a flattened page's first sentence, or None."""
+    delivered = _DELIVERED.match(head)  # '(2025年4月29日在…会议上)' opening the page
+    if delivered:
+        ds = _dates(delivered.group(1))
+        return MetaField(ds[0][2].isoformat(), "header", delivered.group(0)[:60]) if ds else None
+    stop = head.find("。")
+    for start, end, d in _dates(head[: stop if stop >= 0 else len(head)]):
+        near = head[max(0, start - 15):end + 15]
+        if _plausible(d) and (_CLOCK_AFTER.match(head, end) or _HEADER_WORDS.search(near)):
+            return MetaField(d.isoformat(), "header", head[max(0, start - 10):end + 6])
+    return None
 
 
 def _dates(s: str) -> list[tuple[int, int, dt.date]]:
@@ -86,6 +103,9 @@ def find_published(text: str) -> MetaField:
         ds = _dates(after_title.group(1)) if after_title else []
         if ds and _plausible(ds[0][2]):
             return MetaField(ds[0][2].isoformat(), "header", after_title.group(0)[-30:])
+        flat_stamp = _flat_stamp(lines[0][:400])
+        if flat_stamp:
+            return flat_stamp
     inline = _INLINE_SIGNED.search(text[-120:])
     if inline and len(lines) and len(lines[-1]) > 60:  # a flattened page: the signature ends its last line
         ds = _dates(inline.group(1))
@@ -110,6 +130,8 @@ _BODY_YEAR = (
     re.compile(r"^\s*一[、.]\s*" + _Y + r"\s*年", re.M),
     # flattened text: the opening '2022年,…' right after the salutation or the previous sentence
     re.compile(r"(?<=[。:!?;])\s*" + _Y + r"\s*年(?:度|以来)?,"),
+    re.compile(r"(?<=[。:])\s*" + _Y + r"\s*年(?:度|以来|是|全?[市县区省])"),
+    re.compile(r"(?<=[。:])\s*一[、.]\s*" + _Y + r"\s*年"),
 )
 
 

@@ -175,8 +175,11 @@ def addressee(text: str) -> Optional[str]:
 
 
 # The title inside a flattened page: '…>计划总结清远市司法局2021年法治政府建设年度报告时间:…'.
-_INLINE_TITLE = re.compile(r"(?:关于)?(?:20\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?[^。:：,;>]{0,30}?"
-                           r"(?:法治政府建设|依法行政)[^。:：,;>]{0,25}?(?:报告|情况)")
+_INLINE_TITLE = re.compile(r"(?:关于)?(?:20\d{2}|二[〇○零][〇○零一二三四五六七八九]{2})\s*年度?[^。:：,;>|年]{0,30}?"
+                           r"(?:法治政府建设|依法行政)[^。:：,;>|]{0,25}?(?:报告|情况(?:的?报告)?|工作总结)")
+# What follows a title in page furniture: a header field, a date, or the opening '2024年,'.
+_AFTER_TITLE = re.compile(r"\s*(?:(?:发布|来源|时间|日期|作者|浏览|点击|字号|索引|信息来源|文章来源)|【|"
+                          r"20\d{2}\s*[-/.年](?:\d|度?\s*[,,])|[\u4e00-\u9fff、]{2,30}:)")
 
 
 def inline_title(scan: str, mentions: list[Mention]) -> Optional[str]:
@@ -187,8 +190,10 @@ def inline_title(scan: str, mentions: list[Mention]) -> Optional[str]:
         return None  # a page with line breaks has its title on a line of its own, or none
     m = _INLINE_TITLE.search(head)
     before = head[:m.start()] if m else ""
-    if not m or "。" in before or before.count("《") > before.count("》"):
-        return None  # a title comes before the first sentence, and never inside a document's name
+    if not m or before.count("《") > before.count("》"):
+        return None  # never inside a document's name
+    if "。" in before and not _AFTER_TITLE.match(head, m.end()):
+        return None  # after a sentence (a slogan over the page) only when page furniture or the opening follows
     start = m.start()
     for mention in reversed([x for x in mentions if x.end <= m.start() and m.start() - x.start <= 40]):
         if re.fullmatch(r"[\u4e00-\u9fff、]*", head[mention.start:start]):

@@ -215,3 +215,28 @@ def test_a_zone_speaking_for_itself_is_its_committee(gaz):
 def test_an_opening_run_into_the_page_furniture_names_the_reporter(page, agency, agency_type, gaz):
     meta = extract_metadata(page, "", gaz)
     assert (meta.agency.value, meta.agency_type.value) == (agency, agency_type)
+
+
+@pytest.mark.parametrize("page, date", [
+    ("成华区教育局2020年度法治政府建设年度报告- 成华区教育云- 2021-01-25 10:47- 阅读 2525"
+     "根据《法治政府建设与责任落实督察工作规定》要求,区教育局认真落实区委、区政府的工作部署。"
+     + "全面推进依法治教。" * 12,
+     "2021-01-25"),
+    ("兰州新区2022年度法治政府建设情况的报告2023/01/12/ 09:27 来源:兰州新区管理委员会省政府:现将情况报告如下。"
+     + "全面推进依法行政。" * 15, "2023-01-12"),
+    # a date in the first sentence is no stamp
+    ("区司法局2022年度法治政府建设情况报告根据2021-03-01印发的方案,我局全面推进依法行政。" + "全面推进依法行政。" * 15,
+     None),
+])
+def test_a_flattened_page_shows_its_date_in_the_furniture(page, date):
+    assert find_published(page).value == date
+
+
+@pytest.mark.parametrize("page, year", [
+    ("蘇州市人民政府:2021年是开局之年,全市上下坚持以习近平法治思想为指导。现将本年度法治政府建设有关情况报告如下:"
+     "一、深学笃行", 2021),
+    ("通州区坚持以习近平法治思想为指导,成功创建全国法治政府建设示范区。一、2022年法治政府建设主要举措和成效"
+     "(一)高标准学习。", 2022),
+])
+def test_a_flattened_page_states_the_year_it_covers(page, year, gaz):
+    assert extract_metadata(page, "", gaz).year.value == year
