@@ -369,6 +369,10 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         suffix = "管理委员会"  # functional zones are run by an administrative committee, not a people's government
     if not suffix:
         return MetaField()
+    stem = re.sub(r"[区县市旗]$", "", res.surface or "")
+    if res.place is not None and res.place.city and suffix.endswith("分局") and len(stem) >= 2 \
+            and stem + "分局" in suffix:
+        prefix = res.place.city  # 天津市规划和自然资源局和平分局: the city's bureau names its district branch
     if suffix[:1] == prefix[-1:] and re.match(r"^[县区市旗](?!场|域|级|政|容)", suffix) and classify_name(suffix[1:]):
         suffix = suffix[1:]  # 元谋县 + 县卫生健康局 (the short form's level): one 县, but 市 + 市场监督管理局 stays
     name = prefix + suffix
