@@ -17,6 +17,8 @@ _MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}  # a money indicator stores 
 _CONF_DOWN = {"high": "medium", "medium": "low", "low": "low"}
 _FAR_GAP = 8
 _LIST_GAP = re.compile(r"^[、和及与或/][^\d,;。]{0,12}$")
+# 'A率和B率均达100%': a second rate joined to the trigger shares its number; the joined part is no gap.
+_SHARED_RATE = re.compile(r"[和与及、][^\d,,;;。]{1,24}?率\s*[”\"]?\s*(?=均|都)")
 _SHARE_CLAUSE = re.compile(r"^\s*(?:约)?占")  # 占作出处理决定案件总数21.01%: the share of the count just given
 # After a total, a bare number with an outcome is a subset of it: 承办建议22件,20件按期办结(19件满意).
 _SUBSET_AFTER = re.compile(r"^\s*(?:已|均|全部|都)?(?:按期|按时|如期|依法)?(?:办结|办复|答复|采纳|满意|结案|化解|维持|"
@@ -81,7 +83,8 @@ def _candidates(text: str, q: Quantity, clause: Span, clause_text: str, sentence
                 continue
             if trig.side in ("before", "both"):
                 for m in trig.pattern.finditer(text, clause.start, q.start):
-                    gap = _effective_gap(text, m.end(), q.start, asides)
+                    shared = _SHARED_RATE.match(text, m.end(), q.start) if q.is_percent else None
+                    gap = _effective_gap(text, shared.end() if shared else m.end(), q.start, asides)
                     if gap <= trig.max_gap and not _blocked(m.end(), q.start, others, asides):
                         out.append(Candidate(ind, trig, gap, m.start(), m.end(), trig.confidence,
                                              f"{ind.code}<{trig.text}"))
