@@ -84,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     pq.add_argument("--out", required=True, help="output folder (one sub-folder per view)")
     pq.set_defaults(func=_cmd_export_parquet)
 
-    from etl import cli_export, fetch_cli, quality_cli, review_cli, synth_cli
+    from etl import cli_export, fetch_cli, quality_cli, review_cli, scorecard_cli, synth_cli
 
-    for feature in (cli_export, synth_cli, fetch_cli, review_cli, quality_cli):
+    for feature in (cli_export, synth_cli, fetch_cli, review_cli, quality_cli, scorecard_cli):
         feature.register(sub)
     return p
 
