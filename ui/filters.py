@@ -200,10 +200,13 @@ def current_filters() -> dict[str, Any]:
 
 
 def describe(filters: dict[str, Any]) -> dict[str, str]:
-    """Human-readable filters for the export provenance sheet ('全部' / 'all' when unset)."""
+    """Human-readable filters for the export provenance sheet, keys and codes in the reader's language ('全部' /
+    'all' when unset)."""
     out = {}
     for url_key, key in URL_KEYS.items():
         v = filters.get(key)
-        out[url_key] = ", ".join(map(str, v)) if isinstance(v, list) and v else (
+        if url_key in ("level", "agency_type") and isinstance(v, list):
+            v = [t_opt(url_key, x) for x in v]  # codes in words: 县级, not county
+        out[t(f"filters.{url_key}")] = ", ".join(map(str, v)) if isinstance(v, list) and v else (
             str(v) if v not in (None, []) else t("filters.all"))
     return out

@@ -84,12 +84,22 @@ def provenance(filters: dict[str, Any], title: str, sources: list[str] | None = 
     defs = run_query("indicator_defs", {"codes": sorted(set(codes or []))}) if codes else pd.DataFrame()
     synthetic = run_query("synthetic_count", filters)
     n_synthetic = 0 if synthetic.empty else int(synthetic.iat[0, 0])
-    notes = {"视图网址 / View URL": _view_url(filters),
-             "合成数据 / Synthetic rows": (f"含 {n_synthetic} 份合成（非真实）报告，不能用于评估 / includes "
-                                       f"{n_synthetic} synthetic reports: not for assessment")
-             if n_synthetic else "无 / none"}
+    notes = {t("prov.view_url"): _view_url(filters),
+             t("prov.synthetic"): t("prov.synthetic_n", n=n_synthetic) if n_synthetic else t("prov.synthetic_none")}
     return {"title": title, "filters": describe(filters), "sources": sorted(set(sources or [])),
-            "indicators": defs, **notes, **extra}
+            "indicators": defs, **notes, **{t(f"prov.{k}"): _prov_value(k, v) for k, v in extra.items()}}
+
+
+# Coded values a page passes to provenance(): the label key of each value.
+_PROV_VALUES = {"mode": "trends.by_{}", "sort_by": "rank.sort_{}", "split": "kw.split.{}", "dimension": "kw.dim.{}"}
+
+
+def _prov_value(key: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return t("common.yes") if value else t("common.no")
+    if key in _PROV_VALUES and isinstance(value, str):
+        return t(_PROV_VALUES[key].format(value))
+    return value
 
 
 def _view_url(filters: dict[str, Any]) -> str:

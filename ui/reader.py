@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from ui.evidence import explain
 from ui.i18n import t, t_opt
 from ui.shape import highlight_segments
 
@@ -66,7 +67,7 @@ def meta_rows(meta: pd.Series) -> pd.DataFrame:
         src = meta.get(f"{f}_src")
         rows.append({t("col.field"): t(f"field.{f}"), t("col.value"): shown,
                      t("col.source"): t_opt("src", src) if isinstance(src, str) else "—",
-                     t("col.evidence"): str(evidence.get(f, ""))})
+                     t("col.evidence"): explain(evidence.get(f, ""))})
     return pd.DataFrame(rows)
 
 

@@ -37,7 +37,8 @@ def top_section(filters: dict, hide: bool, files: list[str]) -> pd.DataFrame:
     plot(kd.bars(shown, measure, title=t("kw.top_chart", measure=t(f"kw.measure_{measure}"))), key="kw_top_chart")
     cfg = {t("kw.col.share"): st.column_config.NumberColumn(format="percent")}
     st.dataframe(named(top), hide_index=True, column_config=cfg, key="kw_top_table")
-    export_buttons(top, "keywords_top", provenance(filters, t("kw.tab_top"), files, hide_genre=hide), key="kw_top")
+    export_buttons(named(top), "keywords_top", provenance(filters, t("kw.tab_top"), files, hide_genre=hide),
+                   key="kw_top")
     return top
 
 
@@ -55,8 +56,8 @@ def trend_section(filters: dict, hide: bool, files: list[str], vocab: list[str])
     plot(kd.trend_figure(data, t("kw.trend_chart"), t("kw.unit_per_10k"), t("common.unknown")), key="kw_trend_chart")
     table = data.drop(columns=["grp"]) if split == "none" else data
     st.dataframe(named(table, {"reports": "reports_all"}), hide_index=True, key="kw_trend_table")
-    export_buttons(table, "keywords_trend", provenance(filters, t("kw.tab_trend"), files, terms=", ".join(chosen),
-                                                       split=split), key="kw_trend")
+    export_buttons(named(table, {"reports": "reports_all"}), "keywords_trend",
+                   provenance(filters, t("kw.tab_trend"), files, terms=", ".join(chosen), split=split), key="kw_trend")
 
 
 def distinctive_section(filters: dict, hide: bool, files: list[str]) -> None:
@@ -71,9 +72,9 @@ def distinctive_section(filters: dict, hide: bool, files: list[str]) -> None:
     dist = kd.distinctive(filters, dim, value, hide)
     plot(kd.bars(dist, "z", title=t("kw.distinctive_chart", group=fmt(value))), key="kw_dist_chart")
     st.dataframe(named(dist), hide_index=True, key="kw_dist_table")
-    export_buttons(dist, "keywords_distinctive",
+    export_buttons(named(dist), "keywords_distinctive",
                    provenance(filters, t("kw.tab_distinctive"), files, method=t("kw.method", a0=kd.PRIOR_SIZE),
-                              dimension=dim, group=value, hide_genre=hide), key="kw_dist")
+                              dimension=dim, group=fmt(value), hide_genre=hide), key="kw_dist")
 
 
 def kwic_section(filters: dict, default: str) -> None:
@@ -87,7 +88,7 @@ def kwic_section(filters: dict, default: str) -> None:
     # Text columns only: st.dataframe never renders markup, so report text cannot inject HTML.
     st.dataframe(named(with_links(table, filters)), hide_index=True, column_config=link_column(),
                  key="kw_kwic_table")
-    export_buttons(table, "keywords_kwic", provenance(filters, t("kw.tab_kwic"), sorted(set(rows["file_name"])),
+    export_buttons(named(table), "keywords_kwic", provenance(filters, t("kw.tab_kwic"), sorted(set(rows["file_name"])),
                                                       term=term), key="kw_kwic")
 
 
@@ -99,8 +100,8 @@ def cooc_section(filters: dict, hide: bool, files: list[str], default: str) -> N
     plot(kd.bars(co, "sentences", title=t("kw.cooc_chart", term=term)), key="kw_cooc_chart")
     cfg = {t("kw.col.sentence_share"): st.column_config.NumberColumn(format="percent")}
     st.dataframe(named(co, {"share": "sentence_share"}), hide_index=True, column_config=cfg, key="kw_cooc_table")
-    export_buttons(co, "keywords_cooccurrence", provenance(filters, t("kw.tab_cooc"), files, term=term,
-                                                           hide_genre=hide), key="kw_cooc")
+    export_buttons(named(co, {"share": "sentence_share"}), "keywords_cooccurrence",
+                   provenance(filters, t("kw.tab_cooc"), files, term=term, hide_genre=hide), key="kw_cooc")
 
 
 filters = start("kw.title", "kw.caption")

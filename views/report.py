@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui.charts import fact_bars
 from ui.db import run_query
+from ui.evidence import review_reasons
 from ui.exports import export_buttons
 from ui.i18n import t
 from ui.page import indicator_names, labelled, nothing_matches, plot, provenance, start
@@ -44,7 +45,7 @@ if filters is not None:
         if url:
             st.link_button(t("report.source_url"), url)
         if meta["needs_review"]:
-            st.warning(t("report.needs_review", reasons=meta["review_reasons"]))
+            st.warning(t("report.needs_review", reasons=review_reasons(meta["review_reasons"])))
         prov = provenance(filters, str(meta["file_name"]), [meta["file_name"]], report_id=rid)
         c1, c2 = st.columns([3, 2])
         with c1:

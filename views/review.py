@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import review as R
 from ui.db import run_query
+from ui.evidence import review_reasons
 from ui.i18n import labels, t, t_opt
 from ui.page import indicator_names, indicator_units, labelled, start
 from ui.review import META_FIELDS, C
@@ -221,7 +222,9 @@ def queue_tab(filters: dict, report_id: str | None) -> None:
             st.html(R.plain_html(t("review.check_detail", detail=row["detail"])))
         fact_panel(row, rep, R.report_text(row["report_id"]), "rv_q", shortcuts=True)
     shown = q.assign(indicator=q["indicator"].map(lambda c: names.get(c, c) if isinstance(c, str) else c),
-                     kind=q["kind"].map(lambda k: t(f"review.kind.{k}")))
+                     kind=q["kind"].map(lambda k: t(f"review.kind.{k}")),
+                     detail=[review_reasons(d) if k == "metadata" else d for k, d in zip(q["kind"], q["detail"],
+                                                                                         strict=True)])
     st.dataframe(labelled(shown[["kind", "agency", "year", "indicator", "value", "unit", "confidence",
                                  "evidence", "detail"]]), hide_index=True, key="rv_queue")
 
