@@ -96,6 +96,18 @@ class Catalog:
                      for ind in self.indicators for t in ind.triggers)
 
     @functools.cached_property
+    def literal_automaton(self):
+        """An Aho–Corasick automaton over every trigger literal: one pass over a text finds them all."""
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for _, _, local, literals in self.flat_triggers:
+            for lit in (literals or ()) if local else ():
+                automaton.add_word(lit, lit)
+        automaton.make_automaton()
+        return automaton
+
+    @functools.cached_property
     def live_groups(self) -> dict:
         """Memo for etl.facts: a set of live trigger positions → (indicator, triggers) groups."""
         return {}

@@ -16,6 +16,7 @@ from etl.sentences import Span, bracket_groups, sentence_bounds, split_clauses
 _MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}  # a money indicator stores its own unit: 1.2亿元 → 12000 万元
 _CONF_DOWN = {"high": "medium", "medium": "low", "low": "low"}
 _FAR_GAP = 8
+_LONGEST = 64  # longer than any trigger literal: the margin the literal scan adds around the wanted text
 _LIST_GAP = re.compile(r"^[、和及与或/][^\d,;。]{0,12}$")
 # 'A率和B率均达100%': a second rate joined to the trigger shares its number; the joined part is no gap.
 _SHARED_RATE = re.compile(r"[和与及、][^\d,,;;。]{1,24}?率\s*[”\"]?\s*(?=均|都)")
@@ -299,20 +300,14 @@ def _live_triggers(text: str, bounds: list[tuple[int, int]], wanted: list[int],
     starts = [a for a, _ in bounds]
     ends = [b for _, b in bounds]
     lo, hi = starts[wanted[0]], ends[wanted[-1]]  # an occurrence outside these cannot touch a wanted sentence
-    seen: dict[str, list[int]] = {}  # literal → wanted sentences it occurs in; literals recur across triggers
+    seen = _literal_sentences(text, lo, hi, starts, ends, live, catalog)  # literal → wanted sentences holding it
     for k, (_, trig, local, literals) in enumerate(catalog.flat_triggers):
         if not local:
             for lst in live.values():
                 lst.append(k)
         elif literals:
             for lit in literals:
-                hits = seen.get(lit)
-                if hits is None:
-                    a, b = max(0, lo - len(lit) + 1), hi + len(lit) - 1
-                    i = text.find(lit, a, b)  # most literals are absent from a report: settle those at once
-                    hits = seen[lit] = [j for j in _overlapped(_find_all(text, lit, i, b), starts, ends)
-                                        if j in live] if i >= 0 else []
-                for j in hits:
+                for j in seen.get(lit, ()):
                     lst = live[j]
                     if not lst or lst[-1] != k:  # k only grows, so each list stays sorted and without repeats
                         lst.append(k)
@@ -323,13 +318,14 @@ def _live_triggers(text: str, bounds: list[tuple[int, int]], wanted: list[int],
     return live
 
 
-def _find_all(text: str, lit: str, i: int, end: int) -> list[tuple[int, int]]:
-    """Every occurrence of lit before end, overlapping ones included, from its first one at i."""
-    out = []
-    while i >= 0:
-        out.append((i, i + len(lit)))
-        i = text.find(lit, i + 1, end)
-    return out
+def _literal_sentences(text: str, lo: int, hi: int, starts: list[int], ends: list[int],
+                       live: dict[int, list[int]], catalog: Catalog) -> dict[str, list[int]]:
+    """literal → the wanted sentences an occurrence of it overlaps, from one Aho–Corasick pass over
+    text[lo - longest + 1 : hi + longest - 1] (an occurrence outside that cannot touch [lo, hi))."""
+    spans: dict[str, list[tuple[int, int]]] = {}  # one literal's occurrences come in text order
+    for end, lit in catalog.literal_automaton.iter(text, max(0, lo - _LONGEST), min(len(text), hi + _LONGEST)):
+        spans.setdefault(lit, []).append((end + 1 - len(lit), end + 1))
+    return {lit: [j for j in _overlapped(sp, starts, ends) if j in live] for lit, sp in spans.items()}
 
 
 def _overlapped(spans: list[tuple[int, int]], starts: list[int], ends: list[int]) -> list[int]:
