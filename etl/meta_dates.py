@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from typing import Optional
 
+from etl.meta_title import inline_signature
 from etl.records import MetaField
 
 _Y = r"(20\d{2})"
@@ -27,9 +28,6 @@ _HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|�
 _DELIVERED = re.compile(r"^\(\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*在[^()]{2,60}会议上\s*\)")
 _HEAD_LINES = 15  # page stamps sit above the body
 _AFTER_TITLE = re.compile(r"(?:报告|情况)\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}-\d{1,2}-\d{1,2})")
-# '…法治保障。XX区人民政府 2021年12月20日' at the very end of a flattened page.
-_INLINE_SIGNED = re.compile(r"(?:人民政府|管理委员会|管委会|局|厅|委员会)\s*"
-                            r"(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _TAIL_LINES = 6  # a signature date sits at the end
 # In a flattened page's furniture, an unlabelled stamp still shows itself by a clock time or a header word
 # beside it ('- 成华区教育云- 2021-01-25 10:47- 阅读 2525', '来源:云南省人民政府办公厅 2016-04-11 15:37:31').
@@ -106,9 +104,9 @@ def find_published(text: str) -> MetaField:
         flat_stamp = _flat_stamp(lines[0][:400])
         if flat_stamp:
             return flat_stamp
-    inline = _INLINE_SIGNED.search(text[-120:])
+    inline = inline_signature(text)
     if inline and len(lines) and len(lines[-1]) > 60:  # a flattened page: the signature ends its last line
-        ds = _dates(inline.group(1))
+        ds = _dates(inline.group("d"))
         if ds and _plausible(ds[0][2]):
             return MetaField(ds[0][2].isoformat(), "body", f"signature date: {inline.group(0)[-40:]}")
     head, tail = lines[:_HEAD_LINES], lines[-_TAIL_LINES:] if len(lines) > _HEAD_LINES else []

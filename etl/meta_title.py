@@ -67,7 +67,13 @@ def _is_agency_line(line: str) -> bool:
 
 _SIGN_DATE = r"20\d{2}(?:年\d{1,2}月\d{1,2}日|[-./]\d{1,2}[-./]\d{1,2})"
 # A signature run into the last sentence of flattened text: '…提供法治保障。XX市XX区人民政府 2021年12月20日'.
-_INLINE_SIGNATURE = re.compile(r"[。!;)]\s*(?P<a>[" + _CJK + r"、]{4,40}?)\s*" + _SIGN_DATE + r"\s*$")
+_INLINE_SIGNATURE = re.compile(r"[。!;)]\s*(?P<a>[" + _CJK + r"、]{4,40}?)\s*(?P<d>" + _SIGN_DATE + r")\s*$")
+
+
+def inline_signature(text: str) -> Optional[re.Match]:
+    """The signature (agency group 'a', date group 'd') run into the end of a page's last sentence."""
+    m = _INLINE_SIGNATURE.search(text[-200:])
+    return m if m and _is_agency_line(m.group("a")) else None
 
 
 def signature_agency(text: str) -> Optional[str]:
@@ -81,10 +87,8 @@ def signature_agency(text: str) -> Optional[str]:
         both = re.fullmatch(r"(?P<a>[" + _CJK + r"、]{4,40}?)" + _SIGN_DATE, lines[i])
         if both and _is_agency_line(both.group("a")):
             return both.group("a")
-    m = _INLINE_SIGNATURE.search(text[-200:])
-    if m and _is_agency_line(m.group("a")):
-        return m.group("a")
-    return None
+    m = inline_signature(text)
+    return m.group("a") if m else None
 
 
 def title_agency(title: Optional[str]) -> Optional[str]:
