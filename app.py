@@ -32,6 +32,7 @@ PAGES = [
     ("views/quality.py", "nav.quality", "quality", ":material/health_and_safety:"),
     ("views/import_page.py", "nav.import", "import", ":material/upload_file:"),
     ("views/review.py", "nav.review", "review", ":material/fact_check:"),
+    ("views/assessment.py", "nav.assessment", "assessment", ":material/grading:"),
 ]
 
 language_toggle()

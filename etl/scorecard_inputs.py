@@ -17,7 +17,10 @@ from etl.scorecard_scheme import PARTS, Item, Scheme
 
 Query = Callable[[str, dict[str, Any]], pd.DataFrame]
 EVIDENCE_COLUMNS = ["report_id", "item", "kind", "indicator", "value", "unit", "text", "char_start", "char_end",
-                    "review_status", "reviewer", "n_values"]
+                    "review_status", "reviewer", "n_values", "note", "detail"]
+# note: what a row without a fact says, for the page to word in its language (the text is bilingual):
+# 'no_date' (no publication date found), 'no_part' (indicator = the part), 'published' (detail = the date,
+# indicator = the field's source, text = what settled it)
 QUERIES = ("scorecard_reports", "scorecard_facts", "scorecard_parts", "scorecard_areas")
 
 
@@ -107,17 +110,21 @@ def _compliance(item: Item, rep: dict, parts: dict) -> tuple[Any, list[dict], st
         published = rep.get("published")
         if published is None or pd.isna(published):
             return None, [_ev(rid, item.id, "meta", "未找到发布日期 / no publication date found",
-                              review_status=status)], status
-        said = _meta_evidence(rep.get("meta_evidence"), "published")
-        text = f"发布日期 / published {pd.Timestamp(published).date()} ({rep.get('published_src') or '?'})"
-        ev = [_ev(rid, item.id, "meta", text + (f": {said}" if said else ""), review_status=status)]
+                              review_status=status, note="no_date")], status
+        # what settled the extracted date; a reviewer's date (source 'review') has no such text
+        said = _meta_evidence(rep.get("meta_evidence"), "published") if rep.get("published_src") != "review" else ""
+        day, src = str(pd.Timestamp(published).date()), rep.get("published_src") or "?"
+        text = f"发布日期 / published {day} ({src})"
+        ev = [_ev(rid, item.id, "meta", text + (f": {said}" if said else ""), review_status=status,
+                  note="published", detail=day, indicator=src, reviewer=rep.get("reviewer"))]
         on_time = rep.get("on_time")
         return (None if on_time is None or pd.isna(on_time) else float(bool(on_time))), ev, status
     wanted = PARTS if flag == "four_parts" else (flag,)
     ev = [_ev(rid, item.id, "section", p["heading"], char_start=p["char_start"], char_end=p["char_end"],
               review_status="extracted") for part in wanted for p in parts.get((rid, part), [])]
     ev += [_ev(rid, item.id, "section", f"未找到此部分的标题 / no heading for this part: {part}",
-               review_status="extracted") for part in wanted if not rep.get(f"has_{part}")]
+               review_status="extracted", note="no_part", indicator=part)
+           for part in wanted if not rep.get(f"has_{part}")]
     have = all(bool(rep.get(f"has_{part}")) for part in wanted)
     return (1.0 if have else 0.0), ev, "extracted"
 
