@@ -45,7 +45,7 @@ def _by_code() -> dict[str, AgencyType]:
 
 _GOV_NAME = re.compile(r"(人民政府|政府|管委会|管理委员会|[省市县区州旗盟]委)$")
 # A department's name ends in one of these; 党委/区委 are Party committees, not departments.
-DEPT_SUFFIX = r"(?:分局|局|厅|委员会|办公室|中心)"
+DEPT_SUFFIX = r"(?:分局|局|厅|委员会|办公室|中心|办事处)"  # 街道办事处: a district's office, type other
 
 
 def type_codes() -> frozenset[str]:
@@ -62,11 +62,12 @@ def classify_name(name: str) -> Optional[str]:
         if not re.search(DEPT_SUFFIX + "$", name) or name.endswith(("管理委员会",)):
             return "government"
     best: Optional[tuple[int, str]] = None
+    probe = name.replace("人民政府", "□□□□")  # 民政 inside 人民政府广顺街道办事处 is no civil-affairs cue
     for t in agency_types():
         if t.code == "government":
             continue
         for cue in t.cues:
-            pos = name.rfind(cue)
+            pos = probe.rfind(cue)
             if pos >= 0 and (best is None or pos + len(cue) > best[0]):
                 best = (pos + len(cue), t.code)  # the cue nearest the end names the agency (X局Y分局)
     if best:

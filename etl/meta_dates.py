@@ -123,7 +123,7 @@ def find_published(text: str) -> MetaField:
 _TITLE_YEAR = re.compile(_Y + r"\s*年")
 # Where the body states the year it covers, in order of trust.
 _BODY_YEAR = (
-    re.compile(r"现将(?:我[局厅委县市区省旗]|本[局厅委])?(?:的)?" + _Y + r"\s*年"),
+    re.compile(r"现将(?:我[局厅委县市区省旗]|本[局厅委]|[\u4e00-\u9fff]{2,24}?)?(?:的)?" + _Y + r"\s*年"),
     re.compile(r"^\s*" + _Y + r"\s*年(?:度|以来|,|,|是|全?[市县区省])", re.M),
     re.compile(r"^\s*一[、.]\s*" + _Y + r"\s*年", re.M),
     # flattened text: the opening '2022年,…' right after the salutation or the previous sentence

@@ -10,7 +10,7 @@ _CJK = "\u4e00-\u9fff"
 _TOPIC = re.compile(r"法治政府建设|法治政府|依法行政|法治建设|依法治[省市县区]")
 _KIND = re.compile(r"报告|情况|打算|总结|年报")
 _ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|[((][一二三四五六七八九十\d]+[))]|\d+[.、])")
-_AGENCY_END = re.compile(r"(人民政府|政府|[省市县区州旗盟]委|管委会|管理委员会|局|厅|委员会|办公室|分局|中心)$")
+_AGENCY_END = re.compile(r"(人民政府|政府|[省市县区州旗盟]委|管委会|管理委员会|局|厅|委员会|办公室|分局|中心|办事处)$")
 _HEAD_LINES = 20
 _TITLE_LABEL = re.compile(r"^(?:标\s*题|信息名称|文章标题|名\s*称|题\s*名)\s*[:：|]?\s*")
 
@@ -26,12 +26,15 @@ _GLUED_SALUTATION = re.compile(r"^(.{6,80}?报告)((?:[\u4e00-\u9fff]{1,12}(?:�
 def find_title(text: str) -> Optional[str]:
     """The report title near the top: a short line about 法治政府建设/依法行政 and a report, no sentence.
 
-    A line with a year wins over one without (a section label like '法治政府建设年度报告').
+    A line with a year wins over one without (a section label like '法治政府建设年度报告'), and one naming
+    its agency over one that does not.
     """
     lines = _lines(text)
     found = [t for t in (_title_at(lines, i) for i in range(len(lines))) if t]
     dated = [t for t in found if re.search(r"20\d{2}|二[〇○零]", t)]
-    return (dated or found or [None])[0]
+    pool = dated or found
+    # A page repeats its title: the copy under the letterhead names the agency, the header's copy may not.
+    return next((t for t in pool if title_agency(t)), pool[0] if pool else None)
 
 
 def _title_at(lines: list[str], i: int) -> Optional[str]:

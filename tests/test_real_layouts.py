@@ -242,3 +242,25 @@ def test_a_flattened_page_shows_its_date_in_the_furniture(page, date):
 ])
 def test_a_flattened_page_states_the_year_it_covers(page, year, gaz):
     assert extract_metadata(page, "", gaz).year.value == year
+
+
+def test_the_title_under_the_letterhead_names_the_agency(gaz):
+    # the header block repeats the bare title; the copy under the letterhead carries the agency
+    page = ("当前位置: 政府机构 >> 公义镇 >> 信息公开\n2021年法治政府建设工作情况报告\n• 发布日期:2022-03-31\n"
+            "眉山市彭山区公义镇人民政府\n2021年法治政府建设工作情况报告\n2021年,我镇深入推进依法行政。\n")
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.agency_type.value, meta.county.value) == (
+        "眉山市彭山区公义镇人民政府", "government", "彭山区")
+
+
+def test_a_street_office_letterhead_is_the_agency(gaz):
+    page = ("中共重庆市荣昌区广顺街道工作委员会\n重庆市荣昌区人民政府广顺街道办事处\n"
+            "关于2025年度法治政府建设情况的报告\n区委、区政府:\n2025年,广顺街道法治政府建设工作稳步推进。\n")
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.agency_type.value) == ("重庆市荣昌区人民政府广顺街道办事处", "other")
+
+
+def test_the_report_sentence_gives_the_year_after_the_agency(gaz):
+    page = ("根据督察工作规定,现将全南县自然资源局2022年法治政府建设情况报告如下:\n一、主要举措\n"
+            "(一)严格执法。全面推进依法行政。\n")
+    assert extract_metadata(page, "", gaz).year.value == 2022
