@@ -16,6 +16,8 @@ from etl.sentences import Span, bracket_groups, sentence_bounds, split_clauses
 _MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}  # a money indicator stores its own unit: 1.2亿元 → 12000 万元
 _CONF_DOWN = {"high": "medium", "medium": "low", "low": "low"}
 _FAR_GAP = 8
+_PEOPLE = frozenset({"人次", "人", "名"})
+_SESSIONS = frozenset({"场", "次", "期", "场次", "批次", "批", "期次"})
 _LONGEST = 64  # longer than any trigger literal: the margin the literal scan adds around the wanted text
 _LIST_GAP = re.compile(r"^[、和及与或/][^\d,;。]{0,12}$")
 # 'A率和B率均达100%': a second rate joined to the trigger shares its number; the joined part is no gap.
@@ -76,6 +78,10 @@ Live = tuple[tuple[Indicator, tuple[Trigger, ...]], ...]
 def _candidates(text: str, q: Quantity, clause: Span, clause_text: str, sentence: str, others: tuple[Quantity, ...],
                 asides: tuple[Span, ...], live: Live) -> list[Candidate]:
     out = []
+    # '培训15场8600余人次', '学法1期141人': the people trained follow the sessions and share their trigger.
+    prev = next((o for o in others if o.unit_end == q.start), None)
+    if prev is not None and q.unit in _PEOPLE and prev.unit in _SESSIONS:
+        others = tuple(o for o in others if o is not prev)
     for ind, triggers in live:
         if not _unit_fits(q, ind) or (ind.exclude and ind.exclude.search(clause_text)):
             continue
