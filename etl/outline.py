@@ -21,7 +21,7 @@ _MAX_HEADING = 60
 
 # The duty itself, named in a heading. A sub-heading needs it; '履行…法治政府建设职责' alone there is the body's
 # general work (only a top-level part may be named that way).
-_DUTY = r"第一责任人|主要负责人履行|主要负责同志履行"
+_DUTY = r"第一责任(?:人)?(?!制)|主要负责人履行|主要负责同志履行"
 # Part cues, checked in this order. 整改/改进情况 reports on last year's problems: that is work done, not a
 # statement of shortcomings, so it is tested before the problems cue.
 _PART_CUES = (

@@ -264,3 +264,9 @@ def test_the_report_sentence_gives_the_year_after_the_agency(gaz):
     page = ("根据督察工作规定,现将全南县自然资源局2022年法治政府建设情况报告如下:\n一、主要举措\n"
             "(一)严格执法。全面推进依法行政。\n")
     assert extract_metadata(page, "", gaz).year.value == 2022
+
+
+def test_a_sub_heading_on_the_first_responsibility_without_the_word_person():
+    text = ("一、主要举措和成效\n(一)压实第一责任,全面推进法治建设\n县委、县政府主要领导亲自部署。\n"
+            "(二)深化改革\n推进放管服改革。\n")
+    assert _parts(text)["first_responsible"] is True
