@@ -25,6 +25,8 @@ pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
 
 PAGES = ["views/overview.py", "views/trends.py", "views/rankings.py", "views/compare.py", "views/keywords.py",
          "views/report.py", "views/quality.py", "views/import_page.py", "views/review.py"]
+TITLES = {"zh": ["总览", "趋势", "排名", "对比", "关键词", "报告", "数据质量", "导入", "审核"],
+          "en": ["Overview", "Trends", "Rankings", "Compare", "Keywords", "Report", "Data quality", "Import", "Review"]}
 SNAKE = re.compile(r"(?<![A-Za-z0-9_./=&?%-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![A-Za-z0-9_(])")
 CODES = {"reported", "derived", "high", "medium", "low", "extracted", "confirmed", "corrected", "added", "rejected",
          "county", "municipal", "provincial", "government", "justice", "title", "header", "body", "manifest",
@@ -32,7 +34,8 @@ CODES = {"reported", "derived", "high", "medium", "low", "extracted", "confirmed
          "value", "change", "each", "median", "none", "nan", "None", "NaN", "<NA>", "True", "False"}
 DEV = re.compile(r"work cues|runner-up|own-area|gazetteer|\bhits\b|officially|signature line|opening subject|"
                  r"addressed to|date line|\bnamed \d|canonical|->|bare name|most-mentioned|ambiguous name|"
-                 r"reports cover|signed late|manifest\.csv [a-z]|self-reference")
+                 r"reports cover|signed late|self-reference|"
+                 r"manifest\.csv (?:agency|level|province|city|county|year|published|url)\b")
 # Names a Chinese reader sees as they are; everything else in English is a leak in Chinese mode.
 ALLOWED_WORDS = {"CSV", "XLSX", "UTF", "BOM", "Excel", "URL", "Word", "KWIC", "PNG", "PDF", "DOCX", "HTML", "TXT",
                  "HTM", "htm", "docx", "pdf", "MB", "csv", "manifest", "Alt", "https", "http", "www", "example", "gov",
@@ -154,14 +157,12 @@ def exports(monkeypatch):
 def _walk(lang: str, exports: list) -> list:
     leaks = Leaks(lang)
     for page in PAGES:
-        # A fresh session per page, opened on it: between runs AppTest formats the previous page's widgets
-        # outside a script run, where the language is always Chinese.
+        # A fresh session per page: between runs AppTest formats the previous page's widgets outside a script
+        # run, where the language is always Chinese.
+        at = _open(page, lang)
         exports.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        if lang == "en":
-            at.query_params["lang"] = "en"
-        at.session_state["rv_reviewer"] = "李审核"
-        at.switch_page(page).run()
+        at.run()
+        assert at.title[0].value == TITLES[lang][PAGES.index(page)], page  # the page itself, not Overview
         _look(at, page, leaks, exports)
         if page == "views/report.py":  # every report: each has its own metadata evidence and review reasons
             for rid in _ids()[1:]:
@@ -169,6 +170,17 @@ def _walk(lang: str, exports: list) -> list:
                 at.selectbox(key="rd_report").set_value(rid).run()
                 _look(at, f"{page}?report={rid}", leaks, exports)
     return leaks.found
+
+
+def _open(page: str, lang: str) -> AppTest:
+    """A session on `page` (the router's first run lands on Overview; the switch then opens the page)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    at.session_state["rv_reviewer"] = "李审核"
+    at.run()
+    assert [x.value for x in at.title][:1] == [{"zh": "总览", "en": "Overview"}[lang]]
+    return at.switch_page(page)
 
 
 def _ids() -> list[str]:
@@ -233,5 +245,18 @@ def test_review_reasons_in_words():
     from ui.evidence import review_reasons
 
     assert review_reasons("agency,province,agency_type_guessed") == \
-        "未能识别：机关、省份；机关类型是据正文所述工作内容推断的，请核对"
+        "未能识别机关、省份；机关类型是据正文所述工作内容推断的，请核对"
     assert review_reasons("") == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_uploaders_built_in_english_is_replaced_in_chinese(corrected_db, monkeypatch, lang):
+    # Streamlit has no API for "Upload" and "20MB per file • …": a style scoped to the uploader shows ours.
+    monkeypatch.setenv("WAREHOUSE", str(corrected_db))
+    for page in ("views/import_page.py", "views/review.py"):
+        at = _open(page, lang).run()
+        styles = [h.proto.body for h in at.get("html") if "stFileUploaderDropzone" in h.proto.body]
+        if lang == "zh":
+            assert len(styles) == 1 and "content:'选择文件'" in styles[0] and "每个文件不超过 20 MB" in styles[0]
+        else:
+            assert styles == []  # English mode keeps Streamlit's own words

@@ -194,3 +194,22 @@ def pick_indicator(codes: list[str], names: dict[str, str], units: dict[str, str
                         format_func=lambda c: f"{names.get(c, c)} ({units.get(c, '')})")
     st.query_params["indicator"] = code
     return code
+
+
+def file_uploader(label: str, key: str, types: list[str], multiple: bool = False):
+    """st.file_uploader whose built-in English ("Upload", "20MB per file • TXT, …") reads Chinese in Chinese mode.
+
+    Streamlit offers no API for those two strings, so in Chinese mode a style scoped to this uploader's container
+    hides them and shows ours in their place (CSS content); English mode keeps Streamlit's own.
+    """
+    box = st.container(key=f"upl_{key}")
+    if lang() == "zh":
+        scope = f".st-key-upl_{key} [data-testid='stFileUploaderDropzone']"
+        note = t("upload.note", mb=st.get_option("server.maxUploadSize"), kinds="、".join(x.upper() for x in types))
+        box.html(f"<style>{scope} button [data-testid='stMarkdownContainer'] p {{font-size:0}}"
+                 f"{scope} button [data-testid='stMarkdownContainer'] p::after {{content:'{t('upload.button')}';"
+                 f"font-size:0.875rem}}"
+                 f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size:0}}"
+                 f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content:'{note}';"
+                 f"font-size:0.875rem}}</style>")
+    return box.file_uploader(label, type=types, accept_multiple_files=multiple, key=key)

@@ -12,7 +12,7 @@ from ui.db import refresh, run_query, warehouse_exists, warehouse_path
 from ui.exports import export_buttons
 from ui.filters import current_filters
 from ui.i18n import t
-from ui.page import labelled, plot, provenance, synthetic_banner
+from ui.page import file_uploader, labelled, plot, provenance, synthetic_banner
 from ui.uploads import import_urls, ingest, stage
 
 MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
@@ -50,8 +50,7 @@ def _import_pasted(text: str) -> None:
     _keep_result(result.ingest, result.fetch.failed)
 
 
-uploads = st.file_uploader(t("import.files"), type=["txt", "html", "htm", "docx", "pdf", "csv"],
-                           accept_multiple_files=True, key="imp_files")
+uploads = file_uploader(t("import.files"), "imp_files", ["txt", "html", "htm", "docx", "pdf", "csv"], multiple=True)
 if st.button(t("import.run"), type="primary", disabled=not uploads, key="imp_run"):
     with tempfile.TemporaryDirectory(prefix="fazhi-upload-") as tmp:
         paths, manifest, rejected = stage([(f.name, f.getvalue()) for f in uploads], Path(tmp))

@@ -8,7 +8,7 @@ from ui import review as R
 from ui.db import run_query
 from ui.evidence import review_reasons
 from ui.i18n import labels, t, t_opt
-from ui.page import indicator_names, indicator_units, labelled, start
+from ui.page import file_uploader, indicator_names, indicator_units, labelled, start
 from ui.review import META_FIELDS, C
 
 ALL = "__all__"
@@ -279,7 +279,7 @@ def progress_tab(filters: dict) -> None:
 
 def io_tab() -> None:
     st.download_button(t("review.export"), R.export_csv(), "corrections.csv", "text/csv", key="rv_export")
-    up = st.file_uploader(t("review.import"), type=["csv"], key="rv_import")
+    up = file_uploader(t("review.import"), "rv_import", ["csv"])
     if up is not None and st.button(t("review.import_go"), key="rv_import_go"):
         try:
             plan, bad = R.import_csv(up.getvalue())
