@@ -51,7 +51,7 @@ def test_compliance_totals_ranked_within_peers_with_missing_shown(demo):
     assert items["状态"].tolist() == ["已评分"] * 4 + ["缺失（不计分）"]
     assert items["得分"].tolist() == ["20 / 20"] * 4 + ["⚠ — / 20"]
     assert items["取值"].tolist() == ["有"] * 4 + ["—"]
-    assert [e.label for e in at.expander][-1] == "4 月 1 日前公开 — — / 20 · 缺失（不计分）"
+    assert [e.label for e in at.expander][-1] == "4 月 1 日前公开 · — / 20 · 缺失（不计分）"
     on_time = at.dataframe[-1].value
     assert on_time["原文"].tolist() == ["未找到发布日期"] and on_time["审核状态"].tolist() == ["待审"]
     first = at.dataframe[2].value

@@ -138,17 +138,25 @@ def evidence_table(evidence: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
 
 
 def chart(totals: pd.DataFrame, items: pd.DataFrame, s: Scheme) -> go.Figure:
-    """Stacked horizontal bars: each agency's points per item, best total on top; missing items add nothing."""
-    order = totals.sort_values("total", ascending=True, na_position="first")
-    label = {rid: f"{a or t('common.unknown')}" for rid, a in zip(order["report_id"], order["agency"], strict=True)}
+    """Stacked horizontal bars: each agency's points per item, best total on top, the total and the number of
+    missing items written at the end of the bar (missing items add nothing, and the label says so)."""
+    order = totals.iloc[::-1]  # ranked best first; plotly draws the first category at the bottom
+    agencies = order["agency"].map(lambda a: t("common.unknown") if a is None or pd.isna(a) else a)
+    twice = agencies.duplicated(keep=False).any()  # one agency twice in a year: tell the bars apart by report
+    ys = [f"{a} · {r}" if twice else a for a, r in zip(agencies, order["report_id"], strict=True)]
     fig = go.Figure()
     for item in s.items:
         mine = items[items["item"] == item.id].set_index("report_id")["score"]
-        fig.add_bar(y=[label[r] for r in order["report_id"]], x=[mine.get(r) for r in order["report_id"]],
-                    orientation="h", name=name(item))
-    fig.update_layout(barmode="stack", height=max(260, 34 * len(order) + 120), margin=dict(l=10, r=10, t=40, b=10),
-                      xaxis=dict(title=t("assess.col.score"), range=[0, s.total_weight]),
-                      legend=dict(orientation="h", y=-0.15), title=t("assess.chart_title", scheme=name(s)))
+        fig.add_bar(y=ys, x=[mine.get(r) for r in order["report_id"]], orientation="h", name=name(item))
+    ends = [0 if pd.isna(v) else float(v) for v in order["total"]]
+    notes = [fmt(v) + (t("assess.chart_missing", n=int(n)) if n else "")
+             for v, n in zip(order["total"], order["missing"], strict=True)]
+    fig.add_scatter(y=ys, x=ends, mode="text", text=notes, textposition="middle right", showlegend=False,
+                    hoverinfo="skip")
+    # The legend on the right, one item a line: below the bars it would run into the axis on a short chart.
+    fig.update_layout(barmode="stack", height=max(300, 40 * len(order) + 120, 22 * len(s.items) + 100),
+                      margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(range=[0, s.total_weight * 1.18]),
+                      title=t("assess.chart_title", scheme=name(s)), legend=dict(traceorder="normal"))
     return fig
 
 

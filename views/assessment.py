@@ -1,6 +1,7 @@
 """评估 Assessment: a scheme's scorecard per agency and year, ranked within like-for-like peers, each item traced."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui import scorecard as sc
@@ -63,7 +64,8 @@ if filters is not None:
 
     st.subheader(t("assess.breakdown"))
     rids = totals["report_id"].tolist()
-    label = {r.report_id: f"{r.agency or t('common.unknown')} · {sc.fmt(r.total)}" for r in totals.itertuples()}
+    label = {r.report_id: f"{t('common.unknown') if pd.isna(r.agency) else r.agency} · {sc.fmt(r.total)}"
+             for r in totals.itertuples()}
     if st.session_state.get("as_report") not in rids:
         st.session_state["as_report"] = rids[0]
     rid = st.selectbox(t("assess.agency"), rids, key="as_report", format_func=label.get)
@@ -73,7 +75,7 @@ if filters is not None:
     link = report_url(rid, filters)
     for item in scheme.items:
         row = mine[mine["item"] == item.id].iloc[0]
-        head = f"{sc.name(item)} — {sc.fmt(row['score'])} / {sc.fmt(item.weight)} · {t(f'assess.status.{row.status}')}"
+        head = f"{sc.name(item)} · {sc.fmt(row['score'])} / {sc.fmt(item.weight)} · {t(f'assess.status.{row.status}')}"
         with st.expander(head, icon=":material/warning:" if row["status"] != "scored" else None):
             if sc.note(item):
                 st.caption(sc.note(item))
@@ -82,4 +84,7 @@ if filters is not None:
                 st.info(t("assess.no_evidence"))
             else:
                 st.dataframe(sc.evidence_table(ev.assign(link=link), names), hide_index=True,
-                             column_config=link_column(), key=f"as_ev_{item.id}")
+                             column_config={**link_column(), t("assess.col.evidence"): st.column_config.TextColumn(
+                                 width="large")}, key=f"as_ev_{item.id}")
+                for sentence in ev.loc[ev["kind"] == "fact", "text"].drop_duplicates():
+                    st.text(sentence)  # the whole sentence, as plain text (never markdown: it is report text)
