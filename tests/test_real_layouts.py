@@ -271,3 +271,10 @@ def test_a_sub_heading_on_the_first_responsibility_without_the_word_person():
     text = ("一、主要举措和成效\n(一)压实第一责任,全面推进法治建设\n县委、县政府主要领导亲自部署。\n"
             "(二)深化改革\n推进放管服改革。\n")
     assert _parts(text)["first_responsible"] is True
+
+
+def test_an_opening_subject_set_off_by_a_comma(gaz):
+    page = ("2024年,在市委、市政府的正确领导下,楚雄市林业和草原局,以全面推进依法行政为目标,切实抓好法治政府建设。"
+            "现将有关工作情况报告如下:\n一、主要举措\n")
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.agency_type.value, meta.level.value) == ("楚雄市林业和草原局", "forestry", "county")
