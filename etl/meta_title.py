@@ -128,7 +128,9 @@ _STOP = ("坚持", "认真", "全面", "深入", "紧紧", "高度", "围绕", "
          "积极", "持续", "在", "把", "着力", "贯彻", "严格", "切实", "以", "紧扣", "立足", "牢固", "锚定", "继续",
          "扎扎实实", "大力", "强化", "狠抓", "主动", "按", "认", "结合", "落实", "紧密", "推进", "统筹", "自觉",
          "牢牢", "充分", "对标", "秉持", "全力", "努力", "奋力", "坚定", "始", "一")
-_SUBJECT = re.compile(r"^(?P<s>[" + _CJK + "、\\-·]{1,30}?)(?=[,,]?(?:" + "|".join(sorted(_STOP, key=len, reverse=True)) + "))")
+# The subject may be set off by a comma: '2024年,在…领导下,楚雄市林业和草原局,以…'.
+_SUBJECT = re.compile(r"^(?P<s>[" + _CJK + "、\\-·]{1,30}?)(?=[,,]?(?:"
+                      + "|".join(sorted(_STOP, key=len, reverse=True)) + "))")
 
 
 def _subject_of(sentence: str) -> Optional[str]:
