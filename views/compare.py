@@ -9,8 +9,19 @@ from ui.exports import export_buttons
 from ui.i18n import t, t_opt
 from ui.page import indicator_names, labelled, nothing_matches, plot, provenance, start
 from ui.shape import area_shares, compare_table
+from ui.urlstate import adopt, keep
 
 MIN_PICK, MAX_PICK = 2, 5
+
+
+
+def busiest(reports) -> list[str]:
+    """The default pick: the MIN_PICK agencies with reports in the most years (then by name), so the first view
+    compares agencies that both have data rather than the first two of the alphabet."""
+    years = reports.dropna(subset=["agency"]).groupby("agency")["year"].nunique()
+    return years.reset_index().sort_values(["year", "agency"], ascending=[False, True])["agency"].head(
+        MIN_PICK).tolist()
+
 
 filters = start("compare.title", "compare.caption")
 if filters is not None:
@@ -19,10 +30,12 @@ if filters is not None:
     if len(agencies) < MIN_PICK:
         nothing_matches() if not agencies else st.info(t("compare.need_two"))
     else:
-        if "cmp_pick" in st.session_state:  # keep only agencies the current filter still shows
-            st.session_state["cmp_pick"] = [a for a in st.session_state["cmp_pick"] if a in agencies]
-        pick = st.multiselect(t("compare.pick"), agencies, default=agencies[:MIN_PICK], key="cmp_pick",
-                              max_selections=MAX_PICK, placeholder=t("common.choose"))
+        # Keeps only agencies the current filter still shows; starts on the agencies with the most years.
+        adopt("cmp_pick", "pick", agencies, busiest(reports), many=True)
+        st.session_state["cmp_pick"] = st.session_state["cmp_pick"][:MAX_PICK]
+        pick = st.multiselect(t("compare.pick"), agencies, key="cmp_pick", max_selections=MAX_PICK,
+                              placeholder=t("common.choose"))
+        keep("pick", pick)
         if len(pick) < MIN_PICK:
             st.info(t("compare.need_two"))
         else:
@@ -34,7 +47,9 @@ if filters is not None:
                 st.info(t("compare.no_values"))
                 table = values
             else:
+                adopt("cmp_year", "year", years, years[0])
                 year = st.selectbox(t("compare.year"), years, key="cmp_year")
+                keep("year", year)
                 table = compare_table(values, year, names)
                 st.caption(t("compare.cell_help"))
                 table = table.reset_index().rename(columns={"indicator_name": t("col.indicator")})

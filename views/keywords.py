@@ -8,9 +8,11 @@ from ui import keyword_data as kd
 from ui.exports import export_buttons
 from ui.i18n import labels, t, t_opt
 from ui.page import link_column, nothing_matches, plot, provenance, source_files, start, with_links
+from ui.urlstate import adopt, keep
 
 MEASURES = ("n", "per_10k", "share")
 DEFAULT_TREND_TERMS = 3
+TOP_N = list(range(10, 101, 5))
 
 
 def named(df: pd.DataFrame, rename: dict[str, str] | None = None) -> pd.DataFrame:
@@ -19,17 +21,22 @@ def named(df: pd.DataFrame, rename: dict[str, str] | None = None) -> pd.DataFram
     return df.rename(columns={c: t(f"kw.col.{c}") for c in df.columns if f"kw.col.{c}" in labels()})
 
 
-def pick_term(label_key: str, key: str, default: str) -> str:
-    """A free-text term box (any string, matched exactly); starts on the top term."""
-    if key not in st.session_state:
-        st.session_state[key] = (st.query_params.get("term") or default)[:50]
-    return st.text_input(t(label_key), key=key, help=t("kw.term_help"), max_chars=50).strip()
+def pick_term(label_key: str, key: str, default: str, param: str) -> str:
+    """A free-text term box (any string, matched exactly), kept in the URL as ?<param>=; starts on the top term."""
+    adopt(key, param, None, default[:50])
+    term = st.text_input(t(label_key), key=key, help=t("kw.term_help"), max_chars=50).strip()
+    keep(param, term)
+    return term
 
 
 def top_section(filters: dict, hide: bool, files: list[str]) -> pd.DataFrame:
-    n = st.slider(t("kw.top_n"), 10, 100, 30, step=5, key="kw_top_n")
+    adopt("kw_top_n", "top", TOP_N, 30)
+    n = st.slider(t("kw.top_n"), TOP_N[0], TOP_N[-1], step=5, key="kw_top_n")
+    adopt("kw_measure", "measure", list(MEASURES), MEASURES[0])
     measure = st.radio(t("kw.measure"), MEASURES, horizontal=True, key="kw_measure",
                        format_func=lambda m: t(f"kw.measure_{m}"))
+    keep("top", n)
+    keep("measure", measure)
     top = kd.top_terms(filters, hide, n)
     stats = kd.report_totals(filters)
     st.caption(t("kw.top_note", reports=stats["reports"], chars=f"{stats['chars']:,}"))
@@ -43,10 +50,15 @@ def top_section(filters: dict, hide: bool, files: list[str]) -> pd.DataFrame:
 
 
 def trend_section(filters: dict, hide: bool, files: list[str], vocab: list[str]) -> None:
-    chosen = st.multiselect(t("kw.trend_terms"), vocab, default=vocab[:DEFAULT_TREND_TERMS], key="kw_trend_terms",
-                            accept_new_options=True, placeholder=t("common.choose"))
+    # Any term may be typed in (accept_new_options), so the URL's terms are taken as text.
+    adopt("kw_trend_terms", "terms", None, vocab[:DEFAULT_TREND_TERMS], many=True)
+    chosen = st.multiselect(t("kw.trend_terms"), vocab, key="kw_trend_terms", accept_new_options=True,
+                            placeholder=t("common.choose"))
+    adopt("kw_split", "split", list(kd.SPLITS), kd.SPLITS[0])
     split = st.radio(t("kw.trend_split"), kd.SPLITS, horizontal=True, key="kw_split",
                      format_func=lambda s: t(f"kw.split.{s}"))
+    keep("terms", chosen)
+    keep("split", split)
     data = kd.trend(filters, chosen, split)
     if split == "agency_type":
         data = data.assign(grp=data["grp"].map(lambda v: t_opt("agency_type", v)))
@@ -61,13 +73,17 @@ def trend_section(filters: dict, hide: bool, files: list[str], vocab: list[str])
 
 
 def distinctive_section(filters: dict, hide: bool, files: list[str]) -> None:
+    adopt("kw_dim", "dim", list(kd.DIMENSIONS), kd.DIMENSIONS[0])
     dim = st.selectbox(t("kw.dim"), kd.DIMENSIONS, key="kw_dim", format_func=lambda d: t(f"kw.dim.{d}"))
+    keep("dim", dim)
     values = kd.group_values(filters, dim)
     if len(values) < 2:
         st.info(t("kw.need_two_groups"))
         return
     fmt = (lambda v: t_opt(dim, v)) if dim in ("agency_type", "level") else str
+    adopt(f"kw_group_{dim}", "group", values["value"].tolist(), values["value"].iat[0])
     value = st.selectbox(t("kw.group"), values["value"].tolist(), key=f"kw_group_{dim}", format_func=fmt)
+    keep("group", value)
     st.markdown(t("kw.method", a0=kd.PRIOR_SIZE))
     dist = kd.distinctive(filters, dim, value, hide)
     plot(kd.bars(dist, "z", title=t("kw.distinctive_chart", group=fmt(value))), key="kw_dist_chart")
@@ -78,7 +94,7 @@ def distinctive_section(filters: dict, hide: bool, files: list[str]) -> None:
 
 
 def kwic_section(filters: dict, default: str) -> None:
-    term = pick_term("kw.term", "kw_kwic_term", default)
+    term = pick_term("kw.term", "kw_kwic_term", default, "term")
     rows = kd.kwic(filters, term)
     if rows.empty:
         st.info(t("kw.kwic_none", term=term))
@@ -93,7 +109,7 @@ def kwic_section(filters: dict, default: str) -> None:
 
 
 def cooc_section(filters: dict, hide: bool, files: list[str], default: str) -> None:
-    term = pick_term("kw.term", "kw_cooc_term", default)
+    term = pick_term("kw.term", "kw_cooc_term", default, "cooc")
     co = kd.cooccurrence(filters, term, hide)
     n = kd.sentence_count(filters, term)
     st.caption(t("kw.cooc_note", term=term, n=n))

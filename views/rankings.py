@@ -17,8 +17,10 @@ from ui.page import (
     with_links,
 )
 from ui.shape import ranking
+from ui.urlstate import adopt, keep
 
 ALL = "__all__"  # the peer-group choice that drops like-for-like comparison; the page says so
+SORTS = ["value", "change"]
 
 filters = start("rank.title", "rank.caption")
 chosen = choose_stated_indicator(filters, "rk_indicator") if filters is not None else None
@@ -28,7 +30,9 @@ if chosen is not None:
     facts = run_query("best_facts", {**filters, "indicator": code})
     years = sorted({int(y) for y in facts["year"].dropna()}, reverse=True)
     c1, c2, c3 = st.columns(3)
+    adopt("rk_year", "year", years, years[0] if years else None)
     year = c1.selectbox(t("rank.year"), years, key="rk_year")
+    keep("year", year)
     groups = run_query("peer_groups", {**filters, "rank_year": year})
     choices = [f"{lv}|{ty}" for lv, ty in zip(groups["level"], groups["agency_type"], strict=True)] + [ALL]
 
@@ -38,9 +42,13 @@ if chosen is not None:
         lv, ty = g.split("|", 1)
         return f"{t_opt('level', lv)} · {t_opt('agency_type', ty)}"
 
+    adopt("rk_group", "group", choices, choices[0])
     group = c2.selectbox(t("rank.peer_group"), choices, key="rk_group", format_func=group_label)
-    sort_by = c3.radio(t("rank.sort_by"), ["value", "change"], key="rk_sort", horizontal=True,
+    adopt("rk_sort", "sort", SORTS, SORTS[0])
+    sort_by = c3.radio(t("rank.sort_by"), SORTS, key="rk_sort", horizontal=True,
                        format_func=lambda s: t(f"rank.sort_{s}"))
+    keep("group", group)
+    keep("sort", sort_by)
     level, atype = (None, None) if group == ALL else group.split("|", 1)
     if group == ALL:
         st.warning(t("rank.not_like_for_like"))

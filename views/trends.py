@@ -10,8 +10,10 @@ from ui.exports import export_buttons
 from ui.i18n import t, t_opt
 from ui.page import choose_stated_indicator, labelled, plot, provenance, start
 from ui.shape import peer_stats, trend_series
+from ui.urlstate import adopt, keep, url_value
 
 MAX_DEFAULT_LINES = 8  # more lines than this are unreadable; the user can add more
+MODES, SHOWS = ["agency", "region"], ["each", "median"]
 
 
 def most_years(facts: pd.DataFrame, col: str) -> list[str]:
@@ -24,12 +26,16 @@ def pick_lines(label: str, options: list[str], default: list[str], key: str, sig
     """A multiselect whose choice starts again from `default` whenever its options change (another indicator,
     province or year range): a stale choice from other options would leave the chart empty."""
     ss = st.session_state
+    if key + "_sig" not in ss:  # the session's first look: a shared link's lines (?line=…) come first
+        default = url_value("line", options, many=True) or default
     if ss.get(key + "_sig") != signature or key not in ss:
         ss[key] = default
         ss[key + "_sig"] = signature
     else:
         ss[key] = [v for v in ss[key] if v in options]
-    return st.multiselect(label, options, key=key, placeholder=t("common.choose"))
+    picked = st.multiselect(label, options, key=key, placeholder=t("common.choose"))
+    keep("line", picked)
+    return picked
 
 filters = start("trends.title", "trends.caption")
 chosen = choose_stated_indicator(filters, "tr_indicator") if filters is not None else None
@@ -40,8 +46,9 @@ if chosen is not None:
     lo = filters["year_from"] or int(facts["year"].min())
     hi = filters["year_to"] or int(facts["year"].max())
     years = list(range(int(lo), int(hi) + 1))
-    mode = st.radio(t("trends.by"), ["agency", "region"], horizontal=True, key="tr_mode",
-                    format_func=lambda m: t(f"trends.by_{m}"))
+    adopt("tr_mode", "mode", MODES, MODES[0])
+    mode = st.radio(t("trends.by"), MODES, horizontal=True, key="tr_mode", format_func=lambda m: t(f"trends.by_{m}"))
+    keep("mode", mode)
     unit = units.get(code, "")
     if mode == "agency":
         options = sorted(facts["agency"].dropna().unique())
@@ -56,8 +63,10 @@ if chosen is not None:
         options = sorted(r for r in facts["region"].unique() if r)
         chosen = pick_lines(t("trends.regions"), options, most_years(facts[facts["region"] != ""], "region"),
                             "tr_regions", (code, tuple(options)))
-        show = st.radio(t("trends.show"), ["each", "median"], horizontal=True, key="tr_show",
+        adopt("tr_show", "show", SHOWS, SHOWS[0])
+        show = st.radio(t("trends.show"), SHOWS, horizontal=True, key="tr_show",
                         format_func=lambda m: t(f"trends.show_{m}"))
+        keep("show", show)
         data = facts[facts["region"].isin(chosen)]
         if show == "each":
             data = data.assign(line=data["region"] + " · " + data["agency"].fillna(t("common.unknown")))
