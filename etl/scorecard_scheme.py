@@ -234,13 +234,38 @@ def catalogue_kinds() -> dict[str, str]:
     return {i.code: i.kind for i in load_catalog().indicators}
 
 
+MAX_SCHEME_BYTES = 200_000
+MAX_NODES = 20_000  # a scheme has a few hundred; aliases that multiply a document are refused before loading
+
+
+def read_scheme_text(text: str, where: str = "scheme", check_codes: bool = True) -> Scheme:
+    """Parse and validate scheme YAML given as text (a file, an upload): SchemeError names what is wrong."""
+    if len(text.encode("utf-8")) > MAX_SCHEME_BYTES:
+        raise SchemeError(f"{where}: larger than {MAX_SCHEME_BYTES // 1000} KB: not a scheme")
+    try:
+        stack, seen = [yaml.compose(text, Loader=yaml.SafeLoader)], 0
+        while stack:  # count every visit, so an alias counts each time it is used
+            node = stack.pop()
+            seen += 1
+            if seen > MAX_NODES:
+                raise SchemeError(f"{where}: more than {MAX_NODES} YAML nodes (aliases?): not a scheme")
+            if isinstance(node, yaml.MappingNode):
+                stack += [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                stack += node.value
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SchemeError(f"{where}: cannot read the scheme: {exc}".splitlines()[0]) from None
+    return parse_scheme(data, where, catalogue_kinds() if check_codes else None)
+
+
 def load_scheme(path: Path | str, check_codes: bool = True) -> Scheme:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise SchemeError(f"{path.name}: cannot read the scheme: {exc}".splitlines()[0]) from None
-    return parse_scheme(data, path.name, catalogue_kinds() if check_codes else None)
+    return read_scheme_text(text, path.name, check_codes)
 
 
 def scheme_path(scheme_id: str) -> Path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -231,3 +232,19 @@ def test_the_cli_refuses_bad_input(sample_db, tmp_path, capsys):
     assert "bad.yaml: invalid scheme\n  items: List should have at least 1 item" in capsys.readouterr().err
     assert main(["score", "--db", str(sample_db), "--scheme", "compliance_2019", "--year", "2021",
                  "--out", str(tmp_path / "x.csv")]) == 2
+
+
+def test_scheme_text_that_would_blow_up_is_refused_before_it_is_loaded():
+    from etl.scorecard_scheme import read_scheme_text
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    with pytest.raises(SchemeError, match="up.yaml: more than 20000 YAML nodes"):
+        read_scheme_text(bomb, "up.yaml")
+    with pytest.raises(SchemeError, match="up.yaml: larger than 200 KB"):
+        read_scheme_text("#" * 200_001, "up.yaml")
+    with pytest.raises(SchemeError, match="up.yaml: a scheme is a mapping"):
+        read_scheme_text("- 1\n", "up.yaml")
+    text = (Path(__file__).parent.parent / "etl/catalog/schemes/compliance_2019.yaml").read_text(encoding="utf-8")
+    assert read_scheme_text(text, "up.yaml") == shipped("compliance_2019")

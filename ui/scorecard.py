@@ -6,9 +6,19 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from etl.scorecard_inputs import compute
-from etl.scorecard_scheme import Item, Scheme, rule_text, scheme_text, shipped, shipped_ids
+from etl.scorecard_scheme import (
+    Item,
+    Scheme,
+    SchemeError,
+    read_scheme_text,
+    rule_text,
+    scheme_text,
+    shipped,
+    shipped_ids,
+)
 from etl.scorecard_xlsx import scorecard_xlsx
 from ui.db import run_query, warehouse_path
 from ui.filters import describe, query_string
@@ -18,16 +28,44 @@ URL_PATH = "assessment"  # the page's url_path in app.py
 STATUS_ICON = {"scored": "", "missing": "⚠ ", "missing_zero": "⚠ "}
 
 
+CUSTOM = "__custom__"  # the scheme id of an uploaded scheme, kept in the session as (Scheme, text, upload id)
+_CUSTOM_KEY = "as_custom_scheme"
+
+
 def scheme_ids() -> list[str]:
-    return shipped_ids()
+    return shipped_ids() + ([CUSTOM] if _CUSTOM_KEY in st.session_state else [])
 
 
 def scheme(scheme_id: str) -> Scheme:
-    return shipped(scheme_id)
+    return st.session_state[_CUSTOM_KEY][0] if scheme_id == CUSTOM else shipped(scheme_id)
+
+
+def text_of(scheme_id: str) -> str:
+    return st.session_state[_CUSTOM_KEY][1] if scheme_id == CUSTOM else scheme_text(scheme_id)
+
+
+def load_upload(data: bytes, file_name: str, upload_id: str) -> tuple[bool, str]:
+    """Validate an uploaded scheme and keep it in the session: (new, '') when it is a new good scheme,
+    (False, message) when it is bad; an upload already taken is (False, '')."""
+    held = st.session_state.get(_CUSTOM_KEY)
+    if held and held[2] == upload_id:
+        return False, ""
+    try:
+        text = data.decode("utf-8-sig")
+        st.session_state[_CUSTOM_KEY] = (read_scheme_text(text, file_name), text, upload_id)
+    except UnicodeDecodeError:
+        return False, f"{file_name}: not UTF-8 text"
+    except SchemeError as exc:
+        return False, str(exc)
+    return True, ""
 
 
 def name(obj: Scheme | Item) -> str:
     return obj.name_en if lang() == "en" else obj.name_zh
+
+
+def scheme_label(scheme_id: str) -> str:
+    return name(scheme(scheme_id)) + (t("assess.uploaded") if scheme_id == CUSTOM else "")
 
 
 def basis(s: Scheme) -> str:
@@ -176,5 +214,5 @@ def xlsx(scheme_id: str, filters: dict[str, Any], year: int, data: dict[str, pd.
              "报告数 / Reports": str(len(totals)),
              "合成数据 / Synthetic rows": (f"含 {n_syn} 份合成（非真实）报告，不能用于评估 / includes {n_syn} "
                                        "synthetic reports: not for assessment") if n_syn else "无 / none"}
-    return functools.partial(scorecard_xlsx, s, scheme_text(scheme_id), totals, items, notes, data["reports"],
+    return functools.partial(scorecard_xlsx, s, text_of(scheme_id), totals, items, notes, data["reports"],
                              lang())

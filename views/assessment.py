@@ -25,13 +25,23 @@ if filters is not None:
     if not years:
         nothing_matches()
         st.stop()
+    with st.expander(t("assess.upload"), icon=":material/upload_file:"):
+        st.caption(t("assess.upload_help"))
+        up = st.file_uploader(t("assess.upload_file"), type=["yaml", "yml"], key="as_upload")
+        if up is not None:
+            new, problem = sc.load_upload(up.getvalue(), up.name, up.file_id)
+            if new:
+                st.session_state["as_scheme"] = sc.CUSTOM
+            if problem:
+                st.error(t("assess.upload_bad"))
+                st.code(problem, language=None)  # plain text: the message quotes the file
     ids = sc.scheme_ids()
     c1, c2, c3 = st.columns([2, 1, 2])
     _keep("as_scheme", ids, "scheme")
-    scheme_id = c1.selectbox(t("assess.scheme"), ids, key="as_scheme", format_func=lambda i: sc.name(sc.scheme(i)))
+    scheme_id = c1.selectbox(t("assess.scheme"), ids, key="as_scheme", format_func=sc.scheme_label)
     _keep("as_year", years, "year")
     year = c2.selectbox(t("assess.year"), years, key="as_year")
-    st.query_params["scheme"], st.query_params["year"] = scheme_id, str(year)
+    st.query_params["scheme"], st.query_params["year"] = scheme_id, str(year)  # an upload is not in the URL
     scheme = sc.scheme(scheme_id)
     data = sc.card(scheme_id, filters, year)
     totals, items, evidence = data["totals"], data["items"], data["evidence"]
