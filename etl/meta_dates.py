@@ -27,7 +27,9 @@ _HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|�
 # The date a report was delivered, printed under its title: '(2025年4月29日在杭州市…常务委员会…会议上)'.
 _DELIVERED = re.compile(r"^\(\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*在[^()]{2,60}会议上\s*\)")
 _HEAD_LINES = 15  # page stamps sit above the body
-_AFTER_TITLE = re.compile(r"(?:报告|情况)\s*(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}-\d{1,2}-\d{1,2})")
+# '…情况报告 上海市统计局 2020-06-08': the title, maybe its agency, then the date
+_AFTER_TITLE = re.compile(r"(?:报告|情况)\s*(?:[\u4e00-\u9fff]{2,20}\s+)?"
+                          r"(20\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}-\d{1,2}-\d{1,2})")
 _TAIL_LINES = 6  # a signature date sits at the end
 # In a flattened page's furniture, an unlabelled stamp still shows itself by a clock time or a header word
 # beside it ('- 成华区教育云- 2021-01-25 10:47- 阅读 2525', '来源:云南省人民政府办公厅 2016-04-11 15:37:31').
@@ -92,7 +94,7 @@ def find_published(text: str) -> MetaField:
     for line in lines[:_HEAD_LINES]:
         if len(line) > 120:
             continue
-        delivered = _DELIVERED.match(line)
+        delivered = _DELIVERED.match(line) or _AFTER_TITLE.search(line)
         ds = _dates(delivered.group(1)) if delivered else (_dates(line) if _HEADER_WORDS.search(line) else [])
         if ds and _plausible(ds[0][2]):
             return MetaField(ds[0][2].isoformat(), "header", line[:60])

@@ -227,6 +227,8 @@ def test_an_opening_run_into_the_page_furniture_names_the_reporter(page, agency,
      "2021-01-25"),
     ("兰州新区2022年度法治政府建设情况的报告2023/01/12/ 09:27 来源:兰州新区管理委员会省政府:现将情况报告如下。"
      + "全面推进依法行政。" * 15, "2023-01-12"),
+    ("上海市统计局2019年度法治政府建设情况报告 上海市统计局 2020-06-08\n\n2019年,我局全面推进依法行政。\n",
+     "2020-06-08"),  # the title line, its agency, then the date
     # a date in the first sentence is no stamp
     ("区司法局2022年度法治政府建设情况报告根据2021-03-01印发的方案,我局全面推进依法行政。" + "全面推进依法行政。" * 15,
      None),
