@@ -196,7 +196,8 @@ def _assign_parts(sections: list[Section]) -> list[Section]:
             parts = ["achievements"]
         if not parts:
             continue
-        seen_part = seen_part or parts != ["achievements"]
+        # A duty part often opens the report before the topical headings; only problems or a plan end the results.
+        seen_part = seen_part or bool(set(parts) & {"problems", "next_year_plan"})
         # A heading naming several parts: let its sub-headings carry them when they split it.
         if len(parts) > 1:
             children = [j for j in range(i + 1, len(out)) if out[j].start < sec.end and out[j].depth == 2]
@@ -213,6 +214,10 @@ def _assign_parts(sections: list[Section]) -> list[Section]:
 def part_flags(text: str, sections: tuple[Section, ...]) -> dict[str, bool]:
     """The four compliance flags: has_achievements, has_problems, has_first_responsible, has_next_year_plan."""
     found = {s.part for s in sections if s.part}
+    if sections and not any(s.depth == 1 for s in sections) and not found and \
+            sum(1 for s in sections if s.part is None) >= 2:
+        # No top-level heading at all, only the year's measures under sub-headings: those are its results.
+        found.add("achievements")
     for sec in sections:
         if sec.depth == 1:
             found.update(_classify(sec.heading))

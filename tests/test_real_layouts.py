@@ -280,3 +280,16 @@ def test_an_opening_subject_set_off_by_a_comma(gaz):
             "现将有关工作情况报告如下:\n一、主要举措\n")
     meta = extract_metadata(page, "", gaz)
     assert (meta.agency.value, meta.agency_type.value, meta.level.value) == ("楚雄市林业和草原局", "forestry", "county")
+
+
+def test_topical_headings_after_the_duty_part_are_the_results():
+    text = ("一、扛牢第一责任人职责,压实法治建设政治责任\n局党组书记切实履行第一责任人职责。\n"
+            "二、深化法治与审计融合,提升依法审计工作质效\n(一)发挥党组领导核心作用\n全年审计项目12个。\n")
+    assert _parts(text) == {"achievements": True, "problems": False, "first_responsible": True,
+                            "next_year_plan": False}
+
+
+def test_measures_under_sub_headings_only_are_the_results():
+    text = ("2019年,我局全面推进依法行政。\n(一)认真贯彻落实中央统计工作决策部署\n严格执行统计法。\n"
+            "(二)深入推进简政放权\n清理证明事项。\n")
+    assert _parts(text)["achievements"] is True
