@@ -29,3 +29,15 @@ def test_bench_runs_and_reports_every_figure(tmp_path):
     pages = {"overview", "trends", "rankings", "keywords"}
     queries = {p.stem for p in (ROOT / "etl" / "queries").glob("*.sql") if not p.stem.startswith("export_")}
     assert timed == queries | pages  # pages: a new-tab and an in-app time each
+
+
+def test_pdf_bench_runs_and_reports_every_figure():
+    proc = subprocess.run([sys.executable, "bench/bench_pdf.py", "--n", "4", "--repeat", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"^4 PDFs, \d+ pages, [\d.]+ MB", out, re.M)
+    for reader in ("pdfminer", "pdfium"):
+        assert re.search(rf"^  {reader} +[\d.]+ s +[\d.]+ MB/s +[\d.]+ pages/s$", out, re.M), reader
+    assert re.search(r"^pdfium / pdfminer throughput ratio: [\d.]+x \(target >= 10x\)$", out, re.M)
+    assert re.search(r"^identical text from read_pdf: \d of 4 files; identical stored text: \d of 4$", out, re.M)
