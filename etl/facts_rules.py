@@ -26,6 +26,8 @@ _PHONE_AFTER = re.compile(r"-\d")
 _DOC_BRACKETS = {"〔": "〕", "[": "]", "【": "】"}
 # A rule or a target, not a tally: 每季度集体学法不少于1次, 力争达到90%.
 _MINIMUM = re.compile(r"(?:不少于|不低于|不超过|不多于|至少|力争|争取)(?:达到?)?\s?$")
+# Something that did not happen: 避免近50件高败诉风险案件流入诉讼程序, 防止3起群体事件.
+_AVERTED = re.compile(r"(?:避免|防止|杜绝|挽回)(?:了)?(?:近|约|超过)?\s?$")
 # 省十四次党代会, 十九届四中全会: the ordinal of a congress or plenum, not a count of meetings.
 _CONGRESS_AFTER = re.compile(r"^(?:党代会|全会|代表大会|全体会议|全委会)")
 
@@ -65,6 +67,8 @@ def skip_reason(text: str, q: Quantity, clause: Span) -> Optional[str]:
         return "a change, not a level"
     if _MINIMUM.search(before):
         return "a requirement or target, not a count"
+    if _AVERTED.search(before):
+        return "something averted, not a count of what happened"
     if _CONGRESS_AFTER.match(text[q.unit_end:q.unit_end + 4]):
         return "ordinal of a congress"
     if _PHONE_BEFORE.search(text[max(0, q.start - 2):q.start]) or _PHONE_AFTER.match(text[q.end:q.end + 2]):
