@@ -33,6 +33,7 @@ PAGES = [
     ("views/import_page.py", "nav.import", "import", ":material/upload_file:"),
     ("views/review.py", "nav.review", "review", ":material/fact_check:"),
     ("views/assessment.py", "nav.assessment", "assessment", ":material/grading:"),
+    ("views/regions.py", "nav.regions", "regions", ":material/grid_view:"),
 ]
 
 language_toggle()
