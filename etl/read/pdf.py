@@ -205,8 +205,8 @@ def _page_lines(raw, textpage, text: str, tally: list[int]) -> list[tuple[str, f
 
 
 def _extract(data: bytes) -> list[Line]:
-    pdfium, raw = _pdfium()
     with _LOCK:  # PDFium is not thread-safe; the Import page may read two uploads at once
+        pdfium, raw = _pdfium()
         document = _open(pdfium, raw, data)
         try:
             return _read_pages(raw, document)
