@@ -62,7 +62,7 @@ class Correction:
         return (self.action,)
 
     def params(self) -> dict[str, Any]:
-        """Bound parameters of etl/commands/add_correction.sql."""
+        """The correction as a row: bound parameters of etl/commands/add_correction.sql, a store row."""
         return asdict(self)
 
 
@@ -224,12 +224,16 @@ def validate(c: Correction) -> None:
         raise ValueError(f"bad target {c.target!r}")
 
 
-def save(wh, corrections: Iterable[Correction]) -> int:
-    """Write corrections through a writable Warehouse (etl/commands/add_correction.sql); returns how many.
+def save(wh, corrections: Iterable[Correction], origin: str = "review") -> int:
+    """Append corrections to the corrections store of the Warehouse `wh` (etl/corrections_store.py), in one
+    transaction; returns how many. The warehouse file is not written: a read-only `wh` (the app's) shows them
+    through its overlay at its next read. A writable one (inside `writing`) also mirrors them at once.
 
     Every edited or added number is checked like an extracted one first (etl/correction_rules.py): a value that
     breaks a rule raises ValueError with the reason, and nothing is written.
     """
+    from etl import corrections_store
+
     corrections = list(corrections)
     ranges: dict[str, tuple] = {}
     for c in corrections:
@@ -237,10 +241,12 @@ def save(wh, corrections: Iterable[Correction]) -> int:
         problem = value_problem_in(wh, c, ranges)
         if problem:
             raise ValueError(problem)
-    if len(corrections) == 1:
-        wh.execute("add_correction", corrections[0].params())
-    else:
-        wh.insert_rows("add_corrections", [c.params() for c in corrections])
+    if not corrections:
+        return 0
+    ids = corrections_store.append(wh.store, [c.params() for c in corrections], origin=origin)
+    if not wh.read_only:
+        wh.insert_rows("add_corrections", [{**c.params(), "correction_id": i} for c, i in zip(corrections, ids,
+                                                                                              strict=True)])
     return len(corrections)
 
 

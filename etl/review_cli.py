@@ -1,4 +1,5 @@
-"""CLI: `python -m etl corrections export|import`, to merge several reviewers' corrections through CSV files."""
+"""CLI: `python -m etl corrections export|import|attention`: merge several reviewers' corrections through CSV
+files, and list the ones a rebuild left without their fact, text or report."""
 from __future__ import annotations
 
 import sys
@@ -57,6 +58,23 @@ def _cmd_import(args) -> int:
     return 1 if plan.conflicts or bad else 0
 
 
+def _cmd_attention(args) -> int:
+    """Corrections that no longer apply as made (their report, text or fact changed): kept, listed, never dropped."""
+    from etl.warehouse import Warehouse
+
+    if not Path(args.db).is_file():
+        print(f"error: no such warehouse: {args.db}", file=sys.stderr)
+        return 2
+    with Warehouse.open(args.db, read_only=True) as wh:
+        attn = wh.query("review_attention")
+        total = len(wh.query("review_corrections"))
+    print(f"corrections: {total}  needing attention: {len(attn)}  (store: {wh.store})")
+    for r in attn.to_dict("records"):
+        where = r["field"] if r["target"] == "report" else f"{r['indicator']}@{r['char_start']}-{r['char_end']}"
+        print(f"  {r['problem']}: {r['report_id']} {where} {r['action']} by {r['reviewer']} (uid {r['uid']})")
+    return 1 if len(attn) else 0
+
+
 def register(subparsers) -> None:
     """Add `corrections export` and `corrections import` to the etl command line."""
     cor = subparsers.add_parser("corrections", help="export or import reviewers' corrections (CSV)")
@@ -70,3 +88,6 @@ def register(subparsers) -> None:
     imp.add_argument("csv", nargs="?", help="FILE.csv")
     imp.add_argument("--in", dest="infile", help="FILE.csv (the same, as an option)")
     imp.set_defaults(func=_cmd_import)
+    att = sub.add_parser("attention", help="list corrections whose report, text or fact changed (exit 1 if any)")
+    att.add_argument("--db", required=True)
+    att.set_defaults(func=_cmd_attention)

@@ -27,11 +27,12 @@ def existing_corrections(wh) -> list[Correction]:
 
 
 def import_corrections(db: str, path: str) -> tuple[ImportPlan, list[tuple[int, str]]]:
-    """Merge the CSV at `path` into the warehouse at `db`: new rows are written, conflicts only reported."""
-    from etl.warehouse import writing
+    """Merge the CSV at `path` into the corrections of the warehouse at `db`: new rows are appended to its
+    corrections store in one transaction (the warehouse file is not rewritten), conflicts only reported."""
+    from etl.warehouse import Warehouse
 
     incoming, bad = read_csv(path)
-    with writing(db) as wh:
+    with Warehouse.open(db, read_only=True) as wh:
         plan = plan_import(existing_corrections(wh), incoming)
         # A number that breaks a rule is refused on its own row, with its reason; the other rows go in.
         skipped = {line for line, _ in bad}
@@ -41,5 +42,5 @@ def import_corrections(db: str, path: str) -> tuple[ImportPlan, list[tuple[int, 
         refused = [(c, value_problem_in(wh, c, ranges)) for c in plan.new]
         bad += [(lines.get(c.uid, 0), why) for c, why in refused if why]
         plan.new = [c for c, why in refused if not why]
-        save(wh, plan.new)
+        save(wh, plan.new, origin="import")
     return plan, sorted(bad)

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from etl.corrections_store import corrections_version, store_path  # noqa: F401  (version re-exported for ui)
 from etl.records import ParsedReport
 from etl.rows import on_time, report_id_of, report_rows  # noqa: F401  (re-exported for callers)
 from etl.warehouse_conn import (  # noqa: F401  (file_signature re-exported for ui/db.py)
@@ -25,6 +26,7 @@ from etl.warehouse_conn import (  # noqa: F401  (file_signature re-exported for 
     remove_stale_temps,
     sql_string,
 )
+from etl.warehouse_overlay import Overlay, sync_mirror
 
 _HERE = Path(__file__).parent
 SCHEMA_SQL = _HERE / "schema.sql"
@@ -72,40 +74,46 @@ _EFFECTIVE = (("reports_eff", "v_reports_live"), ("facts_extracted_eff", "v_fact
 class Warehouse:
     """One DuckDB connection with the project's schema. Open read-only for the app, writable for ingest."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool, store: Path | None = None):
         self._db = con  # the write methods use it directly: they refresh the effective tables themselves
         self.con = con if read_only else WatchedConnection(con, self)
         self.path = path
         self.read_only = read_only
         self._stale = False
         self._fallback = read_only and self._lacks_term_totals()
+        self.store = Path(store) if store is not None else store_path(path)  # the corrections store
+        self.overlay = Overlay(con, self.store) if read_only else None
 
     # ---- opening ---------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, read_only: bool = True) -> Warehouse:
-        """Open a warehouse file. A writable open creates the schema when it is missing."""
+    def open(cls, path: str | os.PathLike, read_only: bool = True, store: str | os.PathLike | None = None) -> Warehouse:
+        """Open a warehouse file. A writable open creates the schema when it is missing and copies the corrections
+        store (`store`, by default the one beside `path`) into its mirror; a read-only one overlays what the
+        store holds beyond the mirror (etl/warehouse_overlay.py)."""
         path = str(path)
         if read_only:
             if not os.path.exists(path):
                 raise FileNotFoundError(f"no warehouse at {path}")
-            # DuckDB shares one database instance per path within a process, so a plain read-only connect
-            # would keep serving the old file after an atomic swap. Attaching into a private in-memory
-            # database opens the file anew each time.
+            # DuckDB shares one database instance per path within a process, so a plain read-only connect would
+            # keep serving the old file after an atomic swap: attaching into a private in-memory one does not.
             con = duckdb.connect(":memory:", config=memory_config())
             con.execute(f"ATTACH {sql_string(path)} AS wh (READ_ONLY)")
             con.execute("USE wh")
         else:
             con = duckdb.connect(path, config=memory_config())
-        wh = cls(con, path, read_only)
-        if not read_only:
+        wh = cls(con, path, read_only, None if store is None else Path(store))
+        if read_only:
+            wh.overlay.sync()
+        else:
             wh.init_schema()
+            sync_mirror(wh, wh.store)
         return wh
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on this warehouse; cursors start in the default catalog, so point it at the attached file."""
         cur = self._db.cursor()
         if self.read_only:
-            cur.execute("USE wh")
+            self.overlay.prepare(cur)  # USE wh, and the overlay's search path when corrections are overlaid
         if self._fallback:
             cur.execute(FALLBACK_SQL.read_text(encoding="utf-8"))
         return cur
@@ -119,7 +127,8 @@ class Warehouse:
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
 
     def close(self) -> None:
-        self._sync()
+        if not self.read_only:
+            self._sync()
         with contextlib.suppress(Exception):
             self._db.close()
 
@@ -200,7 +209,9 @@ class Warehouse:
         self._stale = False
 
     def _sync(self) -> None:
-        if self._stale and not self.read_only:
+        if self.read_only:
+            self.overlay.sync()  # corrections saved since the last read
+        elif self._stale:
             self.refresh_aggregates()
 
     # ---- writing ---------------------------------------------------------------------------------------
@@ -399,8 +410,7 @@ class Warehouse:
 
     def scalar(self, sql_name: str, params: dict[str, Any] | None = None):
         """First cell of a named query."""
-        df = self.query(sql_name, params)
-        return None if df.empty else df.iat[0, 0]
+        return None if (df := self.query(sql_name, params)).empty else df.iat[0, 0]
 
 
 # ---- the file swap that lets readers and one writer share a warehouse path ------------------------------
@@ -420,7 +430,7 @@ def writing(path: str | os.PathLike) -> Iterator[Warehouse]:
         tmp = Path(f"{path}.tmp-{os.getpid()}")
         if path.exists():
             shutil.copyfile(path, tmp)
-        wh = Warehouse.open(tmp, read_only=False)
+        wh = Warehouse.open(tmp, read_only=False, store=store_path(path))
         try:
             yield wh
             wh._sync()

@@ -28,6 +28,14 @@ def fact(wh, rid, seq) -> dict:
 
 def review(db, who="王审"):
     """Confirm, reject, edit, add and override on the sample warehouse; one correction a minute from T0."""
+    made = corrections_for(db, who)
+    with writing(db) as wh:
+        assert C.save(wh, made) == 5
+    return made
+
+
+def corrections_for(db, who="王审") -> list[C.Correction]:
+    """The five corrections of review(), made but not saved."""
     with Warehouse.open(db) as wh:
         rep = wh.query("review_report", {"report_id": QY}).iloc[0].to_dict()
         ba = wh.query("review_report", {"report_id": BA}).iloc[0].to_dict()
@@ -42,10 +50,7 @@ def review(db, who="王审"):
         C.add_fact(QY, h, text, *sentence, "448", "decision_legal_reviews", "件", who, "漏抽"),
         C.meta_override(ba, "published", "2021-03-31", who, "见网站发布日期"),
     ]
-    made = [C.with_time(c, T0 + timedelta(minutes=i)) for i, c in enumerate(made)]
-    with writing(db) as wh:
-        assert C.save(wh, made) == 5
-    return made
+    return [C.with_time(c, T0 + timedelta(minutes=i)) for i, c in enumerate(made)]
 
 
 EFFECTIVE_QY = ("SELECT seq, indicator, value, unit, status, confidence, char_start, char_end FROM v_facts "

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from etl.warehouse import Warehouse, file_signature
+from etl.warehouse import Warehouse, corrections_version, file_signature
 
 
 def warehouse_path() -> str:
@@ -34,8 +34,15 @@ def _warehouse() -> Warehouse | None:
     return _open(warehouse_path(), sig)
 
 
+def warehouse() -> Warehouse | None:
+    """The process's read-only warehouse (shared by every session), None when there is none yet."""
+    return _warehouse()
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(name: str, params_json: str, path: str, signature: tuple[int, int]) -> pd.DataFrame:
+def _cached(name: str, params_json: str, path: str, signature: tuple[int, int], corrections: int) -> pd.DataFrame:
+    # `corrections` (the corrections store's version) keys results too: a save in any session or process
+    # gives every session fresh results at its next read, without clearing anyone's cache.
     wh = _open(path, signature)
     return wh.query(name, json.loads(params_json))
 
@@ -46,7 +53,7 @@ def run_query(name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     if sig is None:
         return pd.DataFrame()
     return _cached(name, json.dumps(params or {}, sort_keys=True, ensure_ascii=False, default=str),
-                   warehouse_path(), sig)
+                   warehouse_path(), sig, corrections_version(warehouse_path()))
 
 
 def warehouse_exists() -> bool:

@@ -1,4 +1,4 @@
-"""Review page helpers: reads through ui.db, writes corrections through the atomic file swap, safe evidence HTML."""
+"""Review page helpers: reads through ui.db, writes corrections to the corrections store, safe evidence HTML."""
 from __future__ import annotations
 
 import html
@@ -110,13 +110,12 @@ def plain_html(text: str, tag: str = "div") -> str:
 
 # ---- writes -----------------------------------------------------------------------------------------------
 def save(corrections: list[C.Correction]) -> int:
-    """Append corrections to the warehouse (a writable copy swapped in atomically), then drop the caches."""
-    from etl.warehouse import writing
-
-    with writing(db.warehouse_path()) as wh:
-        n = C.save(wh, corrections)
-    db.refresh()
-    return n
+    """Append corrections to the corrections store beside the warehouse (etl/corrections_store.py): the
+    warehouse file is not rewritten and no cache is cleared; every session's next read shows them."""
+    wh = db.warehouse()
+    if wh is None:
+        raise ValueError("没有数据仓库 / there is no warehouse")
+    return C.save(wh, corrections)
 
 
 def import_csv(data: bytes) -> tuple[C.ImportPlan, list[tuple[int, str]]]:
@@ -127,7 +126,6 @@ def import_csv(data: bytes) -> tuple[C.ImportPlan, list[tuple[int, str]]]:
         path = Path(tmp) / "corrections.csv"
         path.write_bytes(data)
         plan, bad = import_corrections(db.warehouse_path(), str(path))
-    db.refresh()
     return plan, bad
 
 
