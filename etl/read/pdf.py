@@ -11,6 +11,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 
 from etl.errors import ReportError
 from etl.read.pdf_fonts import install
@@ -29,6 +30,7 @@ _PAGE_NUMBER = re.compile(
     r"|[Pp]age\s*\d{1,4}(\s*of\s*\d{1,4})?)$")
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _LINE = re.compile(r"[^\r\n]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LOCK = threading.Lock()
 
 
@@ -159,7 +161,8 @@ def _unmapped(raw, textpage, text: str, starts: list[int]) -> set[int]:
     character and every line's first), and the whole page only if the sample finds one.
     """
     error = raw.FPDFText_HasUnicodeMapError
-    if not any(error(textpage, index) for index in (*range(0, len(text), UNMAPPED_SAMPLE), *starts)):
+    sample = [*range(0, len(text), UNMAPPED_SAMPLE), *starts]
+    if not any(map(error, repeat(textpage, len(sample)), sample)):
         return set()
     return {index for index in range(len(text)) if error(textpage, index)}
 
@@ -168,9 +171,13 @@ def _line_text(text: str, start: int, end: int, unmapped: set[int]) -> str:
     chunk = text[start:end]
     if unmapped:
         chunk = "".join(ch for index, ch in enumerate(chunk, start) if index not in unmapped)
-    if any("\ud800" <= ch <= "\udfff" for ch in chunk):
+    if _SURROGATE.search(chunk):
         chunk = chunk.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return chunk.strip()
+
+
+def _count(indices: set[int], start: int, end: int) -> int:
+    return sum(start <= i < end for i in indices) if indices else 0
 
 
 def _page_lines(raw, textpage, text: str, tally: list[int]) -> list[tuple[str, float, float]]:
@@ -185,14 +192,14 @@ def _page_lines(raw, textpage, text: str, tally: list[int]) -> list[tuple[str, f
     for start, end in spans:
         line = _line_text(text, start, end, unmapped)
         if not line:
-            tally[0] += sum(start <= i < end for i in unmapped)  # a line of unmapped characters only
+            tally[0] += _count(unmapped, start, end)  # a line of unmapped characters only
             continue
         # Measured on the last character, as pdfminer measured lines: the right edge of its box, and as the line
         # height the font size scaled by the text matrix.
         raw.FPDFText_GetLooseCharBox(textpage, end - 1, box)
         raw.FPDFText_GetMatrix(textpage, end - 1, matrix)
         height = raw.FPDFText_GetFontSize(textpage, end - 1) * math.hypot(matrix.c, matrix.d)
-        lines.append((line, box.right, height, sum(start <= i < end for i in unmapped)))
+        lines.append((line, box.right, height, _count(unmapped, start, end)))
     last = len(lines) - 1
     kept = []
     for index, (line, right, height, missing) in enumerate(lines):
