@@ -84,6 +84,9 @@ def test_a_province_filter_dims_the_others_but_keeps_every_tile(demo):
     shown = {p: o for tr in fig["data"] for p, o in zip(tr["customdata"], tr["marker"]["opacity"], strict=True)}
     assert shown["广东省"] == 1 and shown["湖南省"] == 0.35
     assert "Guangdong<br>2" in [x for tr in fig["data"] for x in tr["text"]]  # 2022: 宝安 and 南山
+    hover = [x for tr in fig["data"] for x in tr["hovertext"]]
+    assert "Guangdong<br>2 reports<br>2 reports, 2 with a value" in hover and "Inner Mongolia<br>—<br>0 reports, 0 " \
+        "with a value" in hover
 
 
 def test_scores_on_the_grid_say_they_are_not_like_for_like(demo):

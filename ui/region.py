@@ -51,7 +51,9 @@ def tile_frame(vals: pd.DataFrame) -> pd.DataFrame:
     """Every tile with its value (NaN where none), label and position."""
     tiles = pd.DataFrame(load_tiles())
     out = tiles.merge(vals, on="province", how="left")
-    out["label"] = out["name_en"] if lang() == "en" else out["short_zh"]
+    en = lang() == "en"
+    out["label"] = out["name_en"].str.replace(" ", "<br>") if en else out["short_zh"]  # Inner<br>Mongolia fits
+    out["name"] = out["name_en"] if en else out["province"]
     return out
 
 
@@ -70,7 +72,7 @@ def figure(tiles: pd.DataFrame, selected: list[str], unit: str, digits: int = 1)
                                                                                    strict=True)]
         hover = [t("region.hover", province=p, value=_num(v, digits) + (f" {unit}" if unit and coloured else ""),
                    n=int(0 if pd.isna(n) else n), stated=int(0 if pd.isna(s) else s))
-                 for p, v, n, s in zip(part["province"], part["value"], part["reports"], part["stated"], strict=True)]
+                 for p, v, n, s in zip(part["name"], part["value"], part["reports"], part["stated"], strict=True)]
         fig.add_scatter(
             x=part["col"], y=-part["row"], mode="markers+text", text=text, customdata=part["province"],
             hovertext=hover, hoverinfo="text", showlegend=False, textfont=dict(

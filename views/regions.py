@@ -47,7 +47,7 @@ if filters is not None:
     st.caption(t("region.click_hint"))
     shown = tiles[tiles["reports"].notna()].sort_values("value", ascending=False, na_position="last")
     table = shown.assign(value=shown["value"].round(2), reports=shown["reports"].astype("Int64"),
-                         stated=shown["stated"].astype("Int64"))[["province", "value", "reports", "stated"]]
-    st.dataframe(table.rename(columns={"province": t("region.col.province"), "value": t("region.col.value", unit=unit),
+                         stated=shown["stated"].astype("Int64"))[["name", "value", "reports", "stated"]]
+    st.dataframe(table.rename(columns={"name": t("region.col.province"), "value": t("region.col.value", unit=unit),
                                        "reports": t("region.col.reports"), "stated": t("region.col.stated")}),
                  hide_index=True, key="rg_table")
