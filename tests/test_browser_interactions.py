@@ -70,7 +70,7 @@ def test_clear_filters_on_every_page(server, browser, path):
         _no_traceback(page)
         assert page.get_by_role("button", name="清除筛选").count() == 0  # nothing left to clear
         assert "province=" not in page.url and "year_from=" not in page.url
-        chosen = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]').count()
+        chosen = page.locator('[data-testid="stSidebar"] [data-tag]').count()
         assert chosen == 0
     finally:
         page.close()
