@@ -59,10 +59,14 @@ def subject_level(subject: str, gaz: Gazetteer) -> Optional[str]:
     return CHAR_LEVEL.get(m.group(1)) if m else None
 
 
+# A township's government or a street office; the schema has no level below county.
+TOWNSHIP = re.compile(r"[\u4e00-\u9fff](?:镇|乡|街道)(?:人民政府|政府|办事处)$")
+
+
 def name_level(name: str, gaz: Gazetteer) -> Optional[str]:
     """Level of an agency name: its deepest place, a leading level character, or 分局 (a district branch)."""
-    if name.endswith("分局"):
-        return "county"
+    if name.endswith("分局") or TOWNSHIP.search(name):
+        return "county"  # a district branch, or a township or street filed under its county
     places = [p for m in gaz.find(name) if m.kind == "full" for p in m.places[:1]]
     if places:
         return max((p.level for p in places), key=LEVEL_RANK.get)

@@ -12,7 +12,7 @@ _KIND = re.compile(r"报告|情况|打算|总结|年报")
 _ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]+[、.]|[((][一二三四五六七八九十\d]+[))]|\d+[.、])")
 _AGENCY_END = re.compile(r"(人民政府|政府|[省市县区州旗盟]委|管委会|管理委员会|局|厅|委员会|办公室|分局|中心|办事处)$")
 _HEAD_LINES = 20
-_TITLE_LABEL = re.compile(r"^(?:标\s*题|信息名称|文章标题|名\s*称|题\s*名)\s*[:：|]?\s*")
+_TITLE_LABEL = re.compile(r"^[\[【]?\s*(?:标\s*题|信息名称|文章标题|名\s*称|题\s*名)\s*[\]】]?\s*[:：|]?\s*")
 
 
 def _lines(text: str) -> list[str]:

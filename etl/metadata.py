@@ -12,6 +12,7 @@ from etl.meta_header import header_issuer, report_phrase_agency
 from etl.meta_region import (
     CHAR_LEVEL,
     LEVEL_RANK,
+    TOWNSHIP,
     Resolved,
     addressee_level,
     agreeing,
@@ -190,11 +191,18 @@ def _from_title_or_signature(text: str, title: Optional[str], t_name: Optional[s
     elif code:
         rep.agency_type = MetaField(code, src, name)
         rep.name_src = name
-        if _starts_with_place(name):
+        if _starts_with_place(name) and not _bare_township(name, gaz):
             rep.agency = MetaField(name, src, ev)
         else:
-            rep.body = _strip_place(name, gaz)  # '市司法局…': the place prefix is added later
+            # '市司法局…' and '石家乡人民政府…': the place prefix (the county of a township) is added later
+            rep.body = _strip_place(name, gaz)
     return rep
+
+
+def _bare_township(name: str, gaz: Gazetteer) -> bool:
+    """石家乡人民政府 without its county: a township or street office whose name carries no county."""
+    return bool(TOWNSHIP.search(name)) and not any(
+        m.kind == "full" and m.places[0].level != "provincial" for m in gaz.find(name))
 
 
 def _from_header(text: str, opening: _Reporter, gaz: Gazetteer) -> Optional[_Reporter]:

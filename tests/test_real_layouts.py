@@ -293,3 +293,13 @@ def test_measures_under_sub_headings_only_are_the_results():
     text = ("2019年,我局全面推进依法行政。\n(一)认真贯彻落实中央统计工作决策部署\n严格执行统计法。\n"
             "(二)深入推进简政放权\n清理证明事项。\n")
     assert _parts(text)["achievements"] is True
+
+
+def test_a_township_title_gains_its_county(gaz):
+    page = ("[ 发布机构 ] 石柱县石家乡 [ 发文字号 ] 石家府文〔2026〕5号\n"
+            "[ 标 题 ] 石家乡人民政府关于2025年法治政府建设情况的报告\n"
+            "[ 成文日期 ] 2026-01-16 [ 发布日期 ] 2026-01-16\n\n石家乡人民政府关于2025年法治政府建设情况的报告\n"
+            "按照《石柱土家族自治县人民政府办公室关于做好2025年全县法治政府建设工作的通知》要求,现将情况报告如下。\n")
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.agency_type.value, meta.level.value, meta.county.value) == (
+        "石柱县石家乡人民政府", "government", "county", "石柱县")
