@@ -172,9 +172,10 @@ class Overlay:
                 con.execute(f"DELETE FROM memory.main.ovl_{table} WHERE list_contains($ids, report_id)",
                             {"ids": ids})
                 con.execute(f"INSERT INTO memory.main.ovl_{table} SELECT * FROM memory.main.{live}")
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {live} AS SELECT * FROM memory.main.ovl_{table} "
-                            "WHERE list_contains($ids, report_id)", {"ids": ids})
-                made.append(live)
+                if live != PUBLIC[-1][2]:  # the last one feeds no other
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE {live} AS SELECT * FROM memory.main.ovl_{table} "
+                                "WHERE list_contains($ids, report_id)", {"ids": ids})
+                    made.append(live)
         finally:
             for name in made:
                 con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")

@@ -185,3 +185,21 @@ def test_an_older_warehouse_moves_its_corrections_into_a_new_store(db):
     assert [(r["uid"], r["correction_id"]) for r in S.read(S.store_path(db))] == before  # moved on first open
     assert rows(db, EFFECTIVE_QY, [QY, QY]) == EXPECTED_QY
     assert {r["origin"] for r in S.read(S.store_path(db), extra=True)} == {"warehouse"}
+
+
+def test_the_review_page_save_path_shows_every_session_fresh_results_without_clearing_caches(db, monkeypatch):
+    from ui import db as ui_db
+    from ui import review as R
+
+    monkeypatch.setenv("WAREHOUSE", str(db))
+    ui_db.refresh()
+    try:
+        before = stat(db)
+        assert ui_db.run_query("review_corrections", {}).empty  # cached now
+        assert R.save(corrections_for(db)) == 5
+        # The cache is keyed on the store's version: the next read of any session is fresh, nothing was cleared.
+        assert len(ui_db.run_query("review_corrections", {})) == 5
+        assert ui_db.run_query("review_facts", {"report_id": QY}).set_index("seq").loc[2, "value"] == 190.0
+        assert stat(db) == before
+    finally:
+        ui_db.refresh()
