@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from etl.meta_agency import all_cues
-from etl.regions import Gazetteer, Mention, Place
+from etl.regions import Gazetteer, Mention, Place, is_zone
 
 _CJK = "\u4e00-\u9fff"
 # The single character before 委/政府/局 that marks the level (区委, 省政府, 县司法局).
@@ -193,8 +193,7 @@ def region_prefix(place: Optional[Place], surface: Optional[str], text: str = ""
     own = surface if surface and place.level == "county" and place.code != "supplement" else place.name
     if place.level == "county" and place.city and place.city != own and place.city + own in text:
         return place.city + own
-    zone = place.code == "supplement" or (place.code.isdigit() and place.code[-2:] >= "71")
-    if zone:
+    if is_zone(place):
         return own  # a functional zone goes by its own name (广西-东盟经济技术开发区), not behind its host city
     if place.level == "county" and own.endswith("区") and not own.endswith(("地区", "自治区")) and place.city:
         city_stem = place.city[:-1] if len(place.city) > 2 else place.city

@@ -37,7 +37,7 @@ from etl.meta_title import (
     title_agency,
 )
 from etl.records import META_FIELDS, MetaField, ReportMeta
-from etl.regions import MUNICIPALITIES, Gazetteer, Mention, Place
+from etl.regions import MUNICIPALITIES, Gazetteer, Mention, Place, is_zone
 
 _SCAN = 30000  # characters scanned for place names; the opening and headers carry the identity
 # A department speaking of itself; a bare 分局 is often someone else's (公安分局), so it needs 我/本/党组.
@@ -46,6 +46,7 @@ _DEPT_SELF = re.compile(r"我[局厅]|本[局厅]|我分局|本分局|[局厅]�
 WORK_CUES = "work cues"
 _MIN_WORK = 2  # work-cue hits needed before a department's type is inferred from what it does
 _ZONE_SUBJECT = re.compile(r"(?:新区|开发区|高新区|经开区|园区|实验区|合作区|经济区|示范区|自贸区|保税区)$")
+_BARE_ZONE = re.compile(r"^(?:本|我)?(高新区|经开区|经济开发区|开发区|新区)(?:管委会|管理委员会|党工委)?$")
 _GOV_SUBJECT = re.compile(r"委|政府|^我[省市县区州旗盟]|^全[省市县区州旗盟]|^自治区")
 
 
@@ -267,6 +268,14 @@ def _resolve_place(name_src: Optional[str], level: MetaField, mentions: list[Men
         # the name gave only the parent (市X局Y分局): look for the reporter's own level in the text
         deeper = pick_place(mentions, level.value, gaz, scan, stems=False)
         res = deeper if deeper.place or deeper.ambiguous_name else res
+    zone = _BARE_ZONE.match(name_src or "")
+    if res.place is None and zone:
+        # '高新区坚持…' writing to 市委、市政府: the zone of that kind in the city the text names
+        city = pick_place(mentions, "municipal", gaz, scan, stems=False)
+        place = gaz.zone_in(city.place.name, zone.group(1)) if city.place else None
+        if place is not None:
+            res = Resolved(place, place.name, f"{zone.group(1)} of {city.place.name}")
+            level = MetaField("county", "inferred", f"{place.name} is a functional zone")
     if res.place is None and res.ambiguous_name is None and level.value == "municipal":
         county_city = pick_county_city(mentions, gaz, scan)
         if county_city.place is not None:
@@ -373,7 +382,7 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
     # The four municipalities' own departments are named like a city's (重庆市司法局, not 司法厅).
     municipality = res.place is not None and res.place.level == "provincial" and res.place.city == res.place.name
     suffix = body or canonical_name(code, "municipal" if municipality else level)
-    if code == "government" and res.place is not None and _is_zone(res.place):
+    if code == "government" and res.place is not None and is_zone(res.place):
         suffix = "管理委员会"  # functional zones are run by an administrative committee, not a people's government
     if not suffix:
         return MetaField()
@@ -388,12 +397,6 @@ def _build_agency(code: str, level: Optional[str], res: Resolved, body: Optional
         return MetaField(name, "body", name)
     how = "name as written" if body else f"canonical {code} name at {level} level"
     return MetaField(name, "inferred", f"{prefix} + {suffix} ({how})")
-
-
-def _is_zone(place: Place) -> bool:
-    """A functional zone: from the supplement, or a division code numbered 71-99 (how the national code list
-    numbers development zones and new areas, e.g. 620171 兰州新区)."""
-    return place.code == "supplement" or (place.code.isdigit() and len(place.code) == 6 and place.code[-2:] >= "71")
 
 
 def _official(agency: MetaField, res: Resolved, text: str) -> MetaField:

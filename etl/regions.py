@@ -138,6 +138,18 @@ def _read_supplement_forms(path: Path) -> dict[str, str]:
         return {form: r["name"] for r in csv.DictReader(f) for form in (r.get("forms") or "").split("|") if form}
 
 
+# What a bare zone word stands for in a zone's official name.
+_ZONE_WORDS = {"高新区": ("高新技术产业开发区", "高新技术产业园区", "高新区"),
+               "经开区": ("经济技术开发区", "经济开发区"), "经济开发区": ("经济技术开发区", "经济开发区"),
+               "开发区": ("开发区",), "新区": ("新区",)}
+
+
+def is_zone(p: Place) -> bool:
+    """A functional zone: from the supplement, or a division code numbered 71-99 (how the national code list
+    numbers development zones and new areas, e.g. 620171 兰州新区)."""
+    return p.code == "supplement" or (p.code.isdigit() and len(p.code) == 6 and p.code[-2:] >= "71")
+
+
 class Gazetteer:
     """Name index over the divisions; build it with Gazetteer.load()."""
 
@@ -205,6 +217,13 @@ class Gazetteer:
     def lookup_stem(self, stem: str) -> tuple[Place, ...]:
         """County-level units whose name without its suffix is `stem` (铜梁 -> 铜梁区)."""
         return tuple(self._stem.get(stem, ()))
+
+    def zone_in(self, city: str, kind: str) -> Optional[Place]:
+        """The one functional zone of this kind (高新区 / 经开区 / 开发区 / 新区) hosted by `city`, or None."""
+        words = _ZONE_WORDS.get(kind, (kind,))
+        found = {p.name: p for p in self.places if p.city == city and p.level == "county" and is_zone(p)
+                 and any(w in p.name for w in words)}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def find(self, text: str) -> list[Mention]:
         """Leftmost-longest scan for names; a name inside a longer one is not reported."""

@@ -303,3 +303,11 @@ def test_a_township_title_gains_its_county(gaz):
     meta = extract_metadata(page, "", gaz)
     assert (meta.agency.value, meta.agency_type.value, meta.level.value, meta.county.value) == (
         "石柱县石家乡人民政府", "government", "county", "石柱县")
+
+
+def test_a_bare_zone_subject_is_the_zone_of_the_city_named(gaz):
+    page = ("市委、市政府:\n2022年,高新区以习近平法治思想为指导,推进法治政府建设取得积极成效。现将主要情况报告如下:\n"
+            "一、主要举措\n(一)在珠海市率先推行柔性执法。\n")
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.city.value, meta.county.value, meta.level.value) == (
+        "珠海高新技术产业开发区管理委员会", "珠海市", "珠海高新技术产业开发区", "county")
