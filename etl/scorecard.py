@@ -6,6 +6,7 @@ A missing value is never scored silently: an item whose value is missing has sta
 """
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any, Optional
 
@@ -40,13 +41,18 @@ def fraction(item: Item, value: Optional[float], peers: list[float]) -> Optional
     if rule.kind == "linear":
         f = (v - rule.lo) / (rule.hi - rule.lo)
         return min(1.0, max(0.0, f if higher else 1.0 - f))
-    # rank: the share of the other peers this value beats, a tie counting half
-    others = len(peers) - 1
+    return rank_fraction(v, sorted(peers), higher)
+
+
+def rank_fraction(v: float, ordered: list[float], higher: bool = True) -> float:
+    """The share of the other peers `v` beats, a tie counting half; `ordered` is the peers' values sorted
+    ascending, `v` among them."""
+    others = len(ordered) - 1
     if others <= 0:
         return 1.0
-    beaten = sum(1 for p in peers if (p < v if higher else p > v))
-    ties = sum(1 for p in peers if p == v) - 1
-    return (beaten + ties / 2) / others
+    below, upto = bisect.bisect_left(ordered, v), bisect.bisect_right(ordered, v)
+    beaten = below if higher else len(ordered) - upto
+    return (beaten + (upto - below - 1) / 2) / others
 
 
 def peer_key(unit: dict, fields: list[str]) -> str:
@@ -74,10 +80,14 @@ def score(scheme: Scheme, units: pd.DataFrame, values: pd.DataFrame) -> tuple[pd
             v = got.get((u["report_id"], item.id), {}).get("value")
             if not _is_missing(v):
                 stated.setdefault(u["peer_group"], []).append(float(v))
+        ordered = {g: sorted(vs) for g, vs in stated.items()}
         for u in unit_rows:
             row = got.get((u["report_id"], item.id), {})
             v = None if _is_missing(row.get("value")) else float(row["value"])
-            f = fraction(item, v, stated.get(u["peer_group"], []))
+            if item.rule.kind == "rank" and v is not None:  # sorted once per group, not once per report
+                f = rank_fraction(v, ordered[u["peer_group"]], item.direction == "higher")
+            else:
+                f = fraction(item, v, [])
             if f is not None:
                 status, pts = "scored", round(item.weight * f, 6)
             elif item.missing == "zero":
@@ -93,17 +103,19 @@ def score(scheme: Scheme, units: pd.DataFrame, values: pd.DataFrame) -> tuple[pd
 
 
 def _totals(scheme: Scheme, unit_rows: list[dict], items: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for u in unit_rows:
-        mine = items[items["report_id"] == u["report_id"]]
-        has = mine[mine["score"].notna()]
-        rows.append({**{c: u.get(c) for c in UNIT_COLUMNS}, "peer_group": u["peer_group"],
-                     "total": round(float(has["score"].sum()), 6) if len(has) else None,
-                     "max_scored": float(has["weight"].sum()), "max_total": scheme.total_weight,
-                     "missing": int((mine["status"] != "scored").sum())})
-    out = pd.DataFrame(rows, columns=[c for c in TOTAL_COLUMNS if c not in ("rank", "peers")])
-    if out.empty:
+    if not unit_rows:
         return pd.DataFrame(columns=TOTAL_COLUMNS)
+    scored = items[items["score"].notna()]
+    by = scored.groupby("report_id")
+    total = by["score"].sum().round(6)
+    max_scored = by["weight"].sum()
+    missing = items[items["status"] != "scored"].groupby("report_id").size()
+    out = pd.DataFrame([{c: u.get(c) for c in UNIT_COLUMNS} | {"peer_group": u["peer_group"]} for u in unit_rows])
+    rid = out["report_id"]
+    out["total"] = rid.map(total)  # NaN when nothing was scored: no total, not 0
+    out["max_scored"] = rid.map(max_scored).fillna(0.0).astype(float)
+    out["max_total"] = scheme.total_weight
+    out["missing"] = rid.map(missing).fillna(0).astype(int)
     out["peers"] = out.groupby("peer_group")["report_id"].transform("count").astype(int)
     # Competition ranking within the peer group (1, 2, 2, 4); a report with nothing scored has no rank.
     out["rank"] = out.groupby("peer_group")["total"].rank(method="min", ascending=False).astype("Int64")

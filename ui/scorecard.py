@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from etl.scorecard_scheme import (
     shipped_ids,
 )
 from etl.scorecard_xlsx import scorecard_xlsx
-from ui.db import run_query, warehouse_path
+from ui.db import current_signature, run_query, warehouse_path
 from ui.filters import describe, query_string
 from ui.i18n import lang, t, t_opt
 
@@ -83,8 +84,15 @@ def years(filters: dict[str, Any]) -> list[int]:
 
 
 def card(scheme_id: str, filters: dict[str, Any], year: int) -> dict[str, pd.DataFrame]:
-    """{'totals', 'items', 'evidence', 'reports'} of the scheme for the reports of `year` under the filters."""
-    return compute(run_query, scheme(scheme_id), filters, year)
+    """{'totals', 'items', 'evidence', 'reports'} of the scheme for the reports of `year` under the filters;
+    cached by the scheme itself, the filters, the year and the warehouse file (a new ingest is a new key)."""
+    return _card(scheme(scheme_id).model_dump_json(), json.dumps(filters, sort_keys=True, ensure_ascii=False,
+                                                                  default=str), int(year), current_signature())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _card(scheme_json: str, filters_json: str, year: int, signature) -> dict[str, pd.DataFrame]:
+    return compute(run_query, Scheme.model_validate_json(scheme_json), json.loads(filters_json), year)
 
 
 def group_label(key: str, s: Scheme) -> str:
