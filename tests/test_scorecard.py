@@ -248,3 +248,20 @@ def test_scheme_text_that_would_blow_up_is_refused_before_it_is_loaded():
         read_scheme_text("- 1\n", "up.yaml")
     text = (Path(__file__).parent.parent / "etl/catalog/schemes/compliance_2019.yaml").read_text(encoding="utf-8")
     assert read_scheme_text(text, "up.yaml") == shipped("compliance_2019")
+
+
+def test_a_reviewers_publication_date_settles_on_time(db):
+    scheme = shipped("compliance_2019")
+    with Warehouse.open(db) as wh:
+        before = compute(wh.query, scheme, {}, 2019)
+        rep = wh.con.execute("SELECT * FROM v_reports WHERE year = 2019").fetch_df().iloc[0].to_dict()
+    assert before["items"].set_index("item").loc["on_time", "status"] == "missing"  # no date: missing, not late
+    with writing(db) as wh:
+        C.save(wh, [C.meta_override(rep, "published", "2020-03-20", "王审")])
+    with Warehouse.open(db) as wh:
+        after = compute(wh.query, scheme, {}, 2019)
+    row = after["items"].set_index("item").loc["on_time"]
+    assert (row["value"], row["score"], row["status"], row["review_status"]) == (1.0, 20.0, "scored", "corrected")
+    ev = after["evidence"][after["evidence"]["item"] == "on_time"].iloc[0]
+    assert ev["text"] == "发布日期 / published 2020-03-20 (review)" and ev["reviewer"] == "王审"
+    assert after["totals"].at[0, "total"] == before["totals"].at[0, "total"] + 20
