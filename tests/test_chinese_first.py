@@ -19,7 +19,6 @@ from streamlit.testing.v1 import AppTest
 from etl.warehouse import Warehouse
 
 from .conftest import ROOT
-from .test_queries import build_demo_warehouse
 
 pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
 
@@ -133,14 +132,18 @@ def _chart_texts(at: AppTest) -> list[tuple[str, str]]:
                 vals = tr.get(k)
                 if isinstance(vals, list):
                     out += [("chart " + k, v) for v in vals if isinstance(v, str)]
+            for row in tr.get("customdata") or []:  # hover lines: the review note is ours; evidence is a quote
+                out += [("hover data", v) for v in (row if isinstance(row, list) else [row])
+                        if isinstance(v, str) and not re.search(r"[。；，]", v)]
     return out
 
 
 @pytest.fixture(scope="module")
 def corrected_db(tmp_path_factory):
-    """The demo warehouse with one corrected and one confirmed number, and a report whose type was guessed."""
-    db = build_demo_warehouse(tmp_path_factory.mktemp("zh") / "demo.duckdb")
-    return db
+    """The demo warehouse with one corrected and one confirmed number (review notes are words too)."""
+    from .test_review_status import build_reviewed
+
+    return build_reviewed(tmp_path_factory.mktemp("zh"))
 
 
 @pytest.fixture

@@ -66,11 +66,12 @@ def trend_lines(series: pd.DataFrame, entity: str, unit: str, title: str = "",
         flags = [(approx_label if a else "") + (derived_label if d else "") for a, d in zip(approx, derived,
                                                                                              strict=True)]
         evidence = g["evidence"].map(esc) if "evidence" in g else [""] * len(g)
+        review = g["review"].map(esc) if "review" in g else [""] * len(g)  # 已确认 / 已修正：原为 … (ui.page)
         fig.add_trace(go.Scatter(
             x=g["year"], y=g["value"], name=esc(name), mode="lines+markers", connectgaps=False,
-            marker=dict(symbol=symbols, size=10), customdata=list(zip(flags, evidence, strict=True)),
-            hovertemplate="%{x}: %{y:,}" + unit + " %{customdata[0]}<br>%{customdata[1]}<extra>" + esc(name)
-                          + "</extra>"))
+            marker=dict(symbol=symbols, size=10), customdata=list(zip(flags, evidence, review, strict=True)),
+            hovertemplate="%{x}: %{y:,}" + unit + " %{customdata[0]} · %{customdata[2]}<br>%{customdata[1]}<extra>"
+                          + esc(name) + "</extra>"))
     return _layout(fig, title, xaxis=dict(dtick=1, tickformat="d"), yaxis=dict(title=unit, rangemode="tozero"))
 
 
@@ -97,8 +98,9 @@ def ranking_bars(ranked: pd.DataFrame, metric: str, unit: str, title: str = "") 
               zip(df["agency"], df["rank"], df["tie"], strict=True)]
     fig = go.Figure(go.Bar(
         x=df[metric], y=labels, orientation="h",
-        customdata=list(zip(df["evidence"].map(esc), df["previous"], strict=True)),
-        hovertemplate="%{y}: %{x:,}" + unit + "<br>%{customdata[0]}<extra></extra>"))
+        customdata=list(zip(df["evidence"].map(esc), df["previous"],
+                            df["review"].map(esc) if "review" in df else [""] * len(df), strict=True)),
+        hovertemplate="%{y}: %{x:,}" + unit + " · %{customdata[2]}<br>%{customdata[0]}<extra></extra>"))
     height = min(max(140 + 32 * len(labels), 260), 3000)  # bars of a readable thickness, one per agency
     return _layout(fig, title, yaxis=dict(autorange="reversed"), xaxis=dict(title=unit), height=height)
 

@@ -213,3 +213,24 @@ def file_uploader(label: str, key: str, types: list[str], multiple: bool = False
                  f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{content:'{note}';"
                  f"font-size:0.875rem}}</style>")
     return box.file_uploader(label, type=types, accept_multiple_files=multiple, key=key)
+
+
+def review_note(status, extracted=None, reviewer=None) -> str:
+    """A number's review status in words, for hovers and cells: 待审, 已确认（张三）, 已修正：原为 40（张三）…"""
+    if not isinstance(status, str) or not status:
+        return ""
+    who = reviewer if isinstance(reviewer, str) and reviewer else t("common.unknown")
+    if status == "corrected":
+        old = "—" if extracted is None or pd.isna(extracted) else f"{float(extracted):g}"
+        return t("review.note.corrected", old=old, who=who)
+    if status in ("confirmed", "added"):
+        return t(f"review.note.{status}", who=who)
+    return t_opt("review.status", status)
+
+
+def with_review(df: pd.DataFrame) -> pd.DataFrame:
+    """Add a 'review' column (review_note of each row) to rows that carry status, extracted_value, reviewer."""
+    if "status" not in df:
+        return df
+    cols = [df[c] if c in df else pd.Series(None, index=df.index) for c in ("status", "extracted_value", "reviewer")]
+    return df.assign(review=[review_note(s, e, r) for s, e, r in zip(*cols, strict=True)])

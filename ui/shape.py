@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 
 PRESENT, LATE, UNDATED, MISSING = "present", "late", "undated", "missing"
+# A reviewed value's mark in a compare cell (the caption explains them); an unreviewed value has none.
+REVIEW_MARKS = {"confirmed": " ✓", "corrected": " ✎", "added": " ＋"}
 
 
 def coverage_matrix(cov: pd.DataFrame, year_from: int | None = None, year_to: int | None = None) -> pd.DataFrame:
@@ -44,7 +46,8 @@ def trend_series(facts: pd.DataFrame, entity: str = "agency", years: list[int] |
     df["year"] = df["year"].astype(int)
     span = years or list(range(int(df["year"].min()), int(df["year"].max()) + 1))
     grid = pd.MultiIndex.from_product([sorted(df[entity].unique()), span], names=[entity, "year"])
-    keep = [c for c in ("value", "unit", "approx", "method", "confidence", "evidence", "report_id") if c in df]
+    keep = [c for c in ("value", "unit", "approx", "method", "confidence", "evidence", "report_id", "status",
+                        "extracted_value", "reviewer", "n_values", "review") if c in df]
     out = df.set_index([entity, "year"])[keep]
     out = out[~out.index.duplicated()].reindex(grid).reset_index()
     return out
@@ -95,7 +98,8 @@ def compare_table(values: pd.DataFrame, year: int, names: dict[str, str]) -> pd.
     def cell(r) -> str:
         v = r["value"]
         text = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
-        return ("≈" if r["approx"] else "") + text + str(r["unit"]) + ("*" if r["method"] == "derived" else "")
+        return ("≈" if r["approx"] else "") + text + str(r["unit"]) + ("*" if r["method"] == "derived" else "") + \
+            REVIEW_MARKS.get(r.get("status"), "")
 
     df = df.assign(cell=df.apply(cell, axis=1), indicator_name=df["indicator"].map(lambda c: names.get(c, c)))
     return df.pivot_table(index="indicator_name", columns="agency", values="cell", aggfunc="first").fillna("—")

@@ -7,11 +7,13 @@ from ui.charts import area_chart
 from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
-from ui.page import indicator_names, labelled, nothing_matches, plot, provenance, start
+from ui.page import indicator_names, labelled, link_column, nothing_matches, plot, provenance, start, with_links
 from ui.shape import area_shares, compare_table
 from ui.urlstate import adopt, keep
 
 MIN_PICK, MAX_PICK = 2, 5
+DETAIL = ["agency", "year", "indicator", "value", "unit", "approx", "method", "review_status", "extracted_value",
+          "reviewer", "n_values", "evidence", "report_id", "file_name"]
 
 
 
@@ -59,8 +61,17 @@ if filters is not None:
                 st.dataframe(table, hide_index=True, key="cmp_table")
             files = reports.loc[reports["agency"].isin(pick), "file_name"].tolist()
             codes = values["indicator"].unique().tolist() if not values.empty else []
-            export_buttons(table, "compare", provenance(filters, t("compare.indicators"), files, codes,
-                                                        agencies=", ".join(pick)), key="cmp")
+            # One row per value: a number in its own cell, unit and approximation beside it, the review status
+            # (with the extracted value and the reviewer), the sentence and the report it comes from.
+            detail = values[values["year"] == year] if years else values
+            detail = detail.rename(columns={"status": "review_status"}).merge(
+                reports[["report_id", "file_name"]], on="report_id", how="left")
+            detail = detail[[c for c in DETAIL if c in detail]]
+            with st.expander(t("compare.detail"), expanded=True):
+                st.dataframe(labelled(with_links(detail, filters).drop(columns=["report_id"])), hide_index=True,
+                             key="cmp_detail", column_config=link_column())
+            export_buttons(labelled(detail), "compare", provenance(filters, t("compare.indicators"), files, codes,
+                                                                   agencies=", ".join(pick)), key="cmp")
 
             st.subheader(t("compare.areas"))
             st.caption(t("compare.areas_help"))

@@ -13,6 +13,7 @@ from ui.page import (
     link_column,
     plot,
     provenance,
+    review_note,
     start,
     with_links,
 )
@@ -58,6 +59,9 @@ if chosen is not None:
     base = run_query("rank_base", {**filters, "year_from": None, "year_to": None, "indicator": code,
                                    "rank_year": year, "peer_level": level, "peer_type": atype})
     ranked = ranking(base, year, sort_by)
+    if "review_status" in ranked:  # the hover says whether a reviewer confirmed or corrected the value
+        ranked["review"] = [review_note(s, e, r) for s, e, r in zip(
+            ranked["review_status"], ranked["extracted_value"], ranked["reviewer"], strict=True)]
     metric = "change" if sort_by == "change" else "value"
     if ranked[metric].notna().sum() == 0:
         st.info(t("rank.no_values"))
@@ -74,7 +78,8 @@ if chosen is not None:
         n = int(reviewed.drop(labels=["extracted"], errors="ignore").sum())
         st.caption(t("rank.reviewed", n=n, confirmed=int(reviewed.get("confirmed", 0)),
                      corrected=int(reviewed.get("corrected", 0)), added=int(reviewed.get("added", 0))))
-    table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}")))
+    table = ranked.assign(status=ranked["status"].map(lambda s: t(f"rank.status_{s}"))).drop(
+        columns=["review"], errors="ignore")
     shown = labelled(with_links(table, filters).drop(columns=["report_id"]))
     st.dataframe(shown, hide_index=True, key="rk_table", column_config=link_column())
     listed = run_query("report_list", filters)

@@ -8,7 +8,7 @@ from ui.charts import peer_band, trend_lines
 from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
-from ui.page import choose_stated_indicator, labelled, plot, provenance, start
+from ui.page import choose_stated_indicator, labelled, plot, provenance, start, with_review
 from ui.shape import peer_stats, trend_series
 from ui.urlstate import adopt, keep, url_value
 
@@ -41,7 +41,7 @@ filters = start("trends.title", "trends.caption")
 chosen = choose_stated_indicator(filters, "tr_indicator") if filters is not None else None
 if chosen is not None:
     code, names, units = chosen
-    facts = run_query("best_facts", {**filters, "indicator": code})
+    facts = with_review(run_query("best_facts", {**filters, "indicator": code}))  # status in every hover
     facts["region"] = facts["province"].fillna("") + facts["city"].fillna("")
     lo = filters["year_from"] or int(facts["year"].min())
     hi = filters["year_to"] or int(facts["year"].max())
@@ -84,7 +84,8 @@ if chosen is not None:
     st.caption(t("trends.markers"))
     if table.empty or ("value" in table and table["value"].notna().sum() == 0):
         st.info(t("trends.no_values"))
-    table = labelled(table)
+    # Each value's review status beside it: 待审, 已确认 or 已修正 with the extracted value and the reviewer.
+    table = labelled(table.drop(columns=["review"], errors="ignore").rename(columns={"status": "review_status"}))
     st.dataframe(table, hide_index=True, key="tr_table")
     sources = data["report_id"].tolist() if "report_id" in data else []
     files = run_query("report_list", filters)
