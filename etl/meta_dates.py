@@ -21,7 +21,7 @@ _LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "发�
            "日期", "时间", "更新时间", "更新日期", "成文日期", "生成日期")
 # Crawled and table-like page headers write 'label: date', 'label | date' or 'label date'.
 _LABEL_RE = re.compile(r"(" + "|".join(sorted(_LABELS, key=len, reverse=True))
-                       + r")\s*(?:(?:[:：|]\s*)+|(?=\s*20\d{2}))")  # 成文日期: | 2022-02-11 |
+                       + r")\s*[\]】]?\s*(?:(?:[:：|]\s*)+|(?=\s*20\d{2}))")  # 成文日期: | 2022-02-11 |, [ 发布日期 ] …
 # Other words of a page's header line: a date on a line with them is the page's date ('2022-03-29 来源: 海口市司法局').
 _HEADER_WORDS = re.compile(r"来源|点击|浏览|阅读|作者|发布|打印|字体|字号|索引号|信息来源|文章来源")
 # The date a report was delivered, printed under its title: '(2025年4月29日在杭州市…常务委员会…会议上)'.

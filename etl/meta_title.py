@@ -44,6 +44,10 @@ def _title_at(lines: list[str], i: int) -> Optional[str]:
     if label:  # a page header's title field: '标 题: X' or the table cell 'X' of '信息名称 | X | ||'
         line = next((cell for cell in line[label.end():].split("|") if cell.strip()), "")
     flat = re.sub(r"\s+", "", line)
+    # '浙卫〔2024〕3号《浙江省卫生健康委关于…报告》': a document number, then the title in book-title marks
+    numbered = re.fullmatch(r"[\u4e00-\u9fff]{1,8}[〔\[(]\d{4}[〕\])]\d+号《([^《》]+)》", flat)
+    if numbered:
+        flat = numbered.group(1)
     # A PDF or a flattened page can glue the addressees onto the title line ('…情况的报告区委、区政府:').
     glued = _GLUED_SALUTATION.match(flat)
     if glued:

@@ -41,7 +41,7 @@ from etl.regions import MUNICIPALITIES, Gazetteer, Mention, Place, is_zone
 
 _SCAN = 30000  # characters scanned for place names; the opening and headers carry the identity
 # A department speaking of itself; a bare 分局 is often someone else's (公安分局), so it needs 我/本/党组.
-_DEPT_SELF = re.compile(r"我[局厅]|本[局厅]|我分局|本分局|[局厅]党组|分局(?:党组|领导班子)")
+_DEPT_SELF = re.compile(r"我[局厅委]|本[局厅委]|我分局|本分局|[局厅]党组|分局(?:党组|领导班子)")
 # Evidence prefix of a department type guessed from the work a report describes: rows.py flags it for review.
 WORK_CUES = "work cues"
 _MIN_WORK = 2  # work-cue hits needed before a department's type is inferred from what it does
@@ -54,7 +54,7 @@ def _subject_kind(subject: Optional[str], gaz: Gazetteer) -> tuple[Optional[str]
     """('dept'|'gov'|None, type code) for the opening subject."""
     if not subject:
         return None, None
-    if re.search(r"我[局厅]|本[局厅]", subject):
+    if re.search(r"我[局厅委]|本[局厅委]", subject):
         return "dept", None
     code = classify_name(subject)
     if code and code != "government":

@@ -311,3 +311,17 @@ def test_a_bare_zone_subject_is_the_zone_of_the_city_named(gaz):
     meta = extract_metadata(page, "", gaz)
     assert (meta.agency.value, meta.city.value, meta.county.value, meta.level.value) == (
         "珠海高新技术产业开发区管理委员会", "珠海市", "珠海高新技术产业开发区", "county")
+
+
+def test_a_numbered_document_title_and_a_commission_speaking_of_itself(gaz):
+    page = ("浙卫〔2024〕3号《浙江省卫生健康委关于2023年度法治政府建设情况的报告》\n省委、省政府:\n"
+            "现呈送我委2023年度法治政府建设情况报告,请审阅。\n")
+    assert extract_metadata(page, "", gaz).agency.value == "浙江省卫生健康委员会"
+    page = "市委、市政府:\n2025年以来,我委紧扣法治政府建设总体目标,将法治建设与卫生健康核心业务深度融合。\n"
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency_type.value, meta.level.value) == ("health", "municipal")
+
+
+def test_a_bracketed_publication_stamp_beats_the_writing_date():
+    page = "[ 发布机构 ] 市卫生健康委\n[ 成文日期 ] 2021-01-11 [ 发布日期 ] 2021-01-19\n\n重庆市卫生健康委员会…\n"
+    assert find_published(page).value == "2021-01-19"
