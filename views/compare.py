@@ -1,6 +1,7 @@
 """对比 Compare: two to five agencies side by side: indicator values and coverage of the 纲要 areas."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui.charts import area_chart
@@ -18,11 +19,16 @@ DETAIL = ["agency", "year", "indicator", "value", "unit", "approx", "method", "r
 
 
 def busiest(reports) -> list[str]:
-    """The default pick: the MIN_PICK agencies with reports in the most years (then by name), so the first view
-    compares agencies that both have data rather than the first two of the alphabet."""
-    years = reports.dropna(subset=["agency"]).groupby("agency")["year"].nunique()
-    return years.reset_index().sort_values(["year", "agency"], ascending=[False, True])["agency"].head(
-        MIN_PICK).tolist()
+    """The default pick: the agency with reports in the most years, and the one that shares most of those years
+    with it (then by name), so the first view compares two agencies that both have data in one year."""
+    df = reports.dropna(subset=["agency", "year"])
+    if df.empty:
+        return []
+    years = df.groupby("agency")["year"].agg(set)
+    first = min(years.index, key=lambda a: (-len(years[a]), a))
+    rest = [a for a in years.index if a != first]
+    second = min(rest, key=lambda a: (-len(years[a] & years[first]), -len(years[a]), a)) if rest else None
+    return [a for a in (first, second) if a is not None]
 
 
 filters = start("compare.title", "compare.caption")
@@ -49,7 +55,9 @@ if filters is not None:
                 st.info(t("compare.no_values"))
                 table = values
             else:
-                adopt("cmp_year", "year", years, years[0])
+                # The default year is the latest in which most of the picked agencies state values.
+                per_year = values.groupby("year")["agency"].nunique()
+                adopt("cmp_year", "year", years, max(years, key=lambda y: (per_year.get(y, 0), y)))
                 year = st.selectbox(t("compare.year"), years, key="cmp_year")
                 keep("year", year)
                 table = compare_table(values, year, names)
@@ -68,8 +76,11 @@ if filters is not None:
                 reports[["report_id", "file_name"]], on="report_id", how="left")
             detail = detail[[c for c in DETAIL if c in detail]]
             with st.expander(t("compare.detail"), expanded=True):
-                st.dataframe(labelled(with_links(detail, filters).drop(columns=["report_id"])), hide_index=True,
-                             key="cmp_detail", column_config=link_column())
+                shown = labelled(with_links(detail, filters).drop(columns=["report_id"]))
+                text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])
+                        and not pd.api.types.is_bool_dtype(shown[c])]
+                shown[text] = shown[text].astype(object).where(shown[text].notna(), "—")  # not Streamlit's "None"
+                st.dataframe(shown, hide_index=True, key="cmp_detail", column_config=link_column())
             export_buttons(labelled(detail), "compare", provenance(filters, t("compare.indicators"), files, codes,
                                                                    agencies=", ".join(pick)), key="cmp")
 

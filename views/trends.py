@@ -85,6 +85,8 @@ if chosen is not None:
     if table.empty or ("value" in table and table["value"].notna().sum() == 0):
         st.info(t("trends.no_values"))
     # Each value's review status beside it: 待审, 已确认 or 已修正 with the extracted value and the reviewer.
+    if "value" in table:  # the chart shows the gaps; the table lists the values (an empty row said "None")
+        table = table[table["value"].notna()]
     table = labelled(table.drop(columns=["review"], errors="ignore").rename(columns={"status": "review_status"}))
     st.dataframe(table, hide_index=True, key="tr_table")
     sources = data["report_id"].tolist() if "report_id" in data else []
