@@ -16,9 +16,11 @@ from etl.export_files import (  # noqa: F401  (re-exported: pages and tests impo
 )
 
 
-def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | None = None, key: str | None = None
-                   ) -> None:
-    """Download buttons for one table: CSV (BOM, or plain UTF-8 when ticked) and XLSX with the 说明 sheet."""
+def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | None = None, key: str | None = None,
+                   short: bool = False) -> None:
+    """Download buttons for one table: CSV (BOM, or plain UTF-8 when ticked) and XLSX with the 说明 sheet.
+
+    `short` labels the buttons "CSV" and "Excel" only, for a table in a narrow column (the Report page)."""
     import streamlit as st
 
     from ui.i18n import t
@@ -28,8 +30,10 @@ def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | Non
     plain = c3.checkbox(t("export.plain_utf8"), key=f"exp_plain_{key}", help=t("export.plain_help"))
     # Deferred: the files are made when a button is clicked, not on every run (an XLSX of 100,000 rows takes
     # seconds, and a page shows several tables). The builders are pure, so they need no script context.
-    c1.download_button(t("export.csv"), functools.partial(to_csv_bytes, df, bom=not plain), file_name=f"{name}.csv",
+    suffix = "_short" if short else ""
+    c1.download_button(t("export.csv" + suffix), functools.partial(to_csv_bytes, df, bom=not plain),
+                       file_name=f"{name}.csv",
                        mime="text/csv", key=f"exp_csv_{key}", on_click="ignore")
-    c2.download_button(t("export.xlsx"), functools.partial(to_xlsx_bytes, df, provenance),
+    c2.download_button(t("export.xlsx" + suffix), functools.partial(to_xlsx_bytes, df, provenance),
                        file_name=f"{name}.xlsx", key=f"exp_xlsx_{key}", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

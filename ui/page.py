@@ -234,3 +234,14 @@ def with_review(df: pd.DataFrame) -> pd.DataFrame:
         return df
     cols = [df[c] if c in df else pd.Series(None, index=df.index) for c in ("status", "extracted_value", "reviewer")]
     return df.assign(review=[review_note(s, e, r) for s, e, r in zip(*cols, strict=True)])
+
+
+def dashes(df: pd.DataFrame) -> pd.DataFrame:
+    """For display: a missing text shows '—', not Streamlit's English 'None' (numbers and exports keep blanks)."""
+    text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+            and df[c].isna().any()]
+    if not text:
+        return df
+    out = df.copy()
+    out[text] = out[text].astype(object).where(out[text].notna(), "—")
+    return out

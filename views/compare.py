@@ -1,14 +1,23 @@
 """对比 Compare: two to five agencies side by side: indicator values and coverage of the 纲要 areas."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ui.charts import area_chart
 from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
-from ui.page import indicator_names, labelled, link_column, nothing_matches, plot, provenance, start, with_links
+from ui.page import (
+    dashes,
+    indicator_names,
+    labelled,
+    link_column,
+    nothing_matches,
+    plot,
+    provenance,
+    start,
+    with_links,
+)
 from ui.shape import area_shares, compare_table
 from ui.urlstate import adopt, keep
 
@@ -76,10 +85,7 @@ if filters is not None:
                 reports[["report_id", "file_name"]], on="report_id", how="left")
             detail = detail[[c for c in DETAIL if c in detail]]
             with st.expander(t("compare.detail"), expanded=True):
-                shown = labelled(with_links(detail, filters).drop(columns=["report_id"]))
-                text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])
-                        and not pd.api.types.is_bool_dtype(shown[c])]
-                shown[text] = shown[text].astype(object).where(shown[text].notna(), "—")  # not Streamlit's "None"
+                shown = dashes(labelled(with_links(detail, filters).drop(columns=["report_id"])))
                 st.dataframe(shown, hide_index=True, key="cmp_detail", column_config=link_column())
             export_buttons(labelled(detail), "compare", provenance(filters, t("compare.indicators"), files, codes,
                                                                    agencies=", ".join(pick)), key="cmp")

@@ -12,7 +12,7 @@ from ui.db import refresh, run_query, warehouse_exists, warehouse_path
 from ui.exports import export_buttons
 from ui.filters import current_filters
 from ui.i18n import t
-from ui.page import file_uploader, labelled, plot, provenance, synthetic_banner
+from ui.page import dashes, file_uploader, labelled, plot, provenance, synthetic_banner
 from ui.uploads import import_urls, ingest, stage
 
 MAX_PASTE = 20_000  # characters of pasted addresses: a few hundred URLs
@@ -93,7 +93,7 @@ if result is not None:
     chart = pd.DataFrame({"status": [t(f"import.{s}") for s in counts.index], "n": counts.values})
     plot(count_bars(chart, "status", "n"), key="imp_chart")
     shown = labelled(result.assign(status=result["status"].map(lambda s: t(f"import.{s}"))))
-    st.dataframe(shown, hide_index=True, key="imp_table")
+    st.dataframe(dashes(shown), hide_index=True, key="imp_table")
     export_buttons(shown, "import_result", provenance(current_filters(), t("import.result"),
                                                       result["file_name"].tolist()), key="imp")
 
@@ -109,5 +109,5 @@ else:
         plot(count_bars(pd.DataFrame({"status": [t(f"import.{s}") for s in by_status.index],
                                       "n": by_status.values}), "status", "n"), key="imp_log_chart")
         log = labelled(log.assign(status=log["status"].map(lambda s: t(f"import.{s}"))))
-        st.dataframe(log, hide_index=True, key="imp_log")
+        st.dataframe(dashes(log), hide_index=True, key="imp_log")
         export_buttons(log, "ingest_log", provenance(current_filters(), t("import.log")), key="imp_log")

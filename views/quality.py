@@ -9,6 +9,7 @@ from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t
 from ui.page import (
+    dashes,
     indicator_names,
     labelled,
     link_column,
@@ -49,6 +50,6 @@ elif filters is not None:
         if "indicator" in df:
             df = df.assign(indicator=df["indicator"].map(lambda c: names.get(c, c)))
         shown = labelled(with_links(df, filters))
-        st.dataframe(shown, hide_index=True, key=f"q_{key}", column_config=link_column())
+        st.dataframe(dashes(shown), hide_index=True, key=f"q_{key}", column_config=link_column())
         export_buttons(shown.drop(columns=["link"]), f"quality_{key}",
                        provenance(filters, t(title), files), key=f"q_{key}")

@@ -10,7 +10,7 @@ from ui.db import run_query
 from ui.evidence import review_reasons
 from ui.exports import export_buttons
 from ui.i18n import t
-from ui.page import indicator_names, labelled, nothing_matches, plot, provenance, start
+from ui.page import dashes, indicator_names, labelled, nothing_matches, plot, provenance, start
 from ui.reader import checklist, context_html, meta_rows, safe_url, text_html
 
 filters = start("report.title", "report.caption")
@@ -52,12 +52,12 @@ if filters is not None:
             st.markdown(f"**{t('report.meta')}**")
             meta_table = meta_rows(meta)
             st.dataframe(meta_table, hide_index=True, key="rd_meta")
-            export_buttons(meta_table, f"metadata_{rid}", prov, key="rd_meta")
+            export_buttons(meta_table, f"metadata_{rid}", prov, key="rd_meta", short=True)
         with c2:
             st.markdown(f"**{t('report.checklist')}**")
             check_table = checklist(meta)
             st.dataframe(check_table, hide_index=True, key="rd_check")
-            export_buttons(check_table, f"checklist_{rid}", prov, key="rd_check")
+            export_buttons(check_table, f"checklist_{rid}", prov, key="rd_check", short=True)
         st.markdown(f"**{t('report.outline')}**")
         sections = run_query("report_sections", {"report_id": rid})
         outline = sections.assign(heading=sections["depth"].map(lambda d: "　" * (int(d) - 1)) + sections["heading"],
@@ -75,7 +75,7 @@ if filters is not None:
             shown = facts.assign(indicator=facts["indicator"].map(lambda c: names.get(c, c)))
             shown = labelled(shown[["seq", "indicator", "value", "unit", "approx", "method", "confidence",
                                     "evidence"]])
-            event = st.dataframe(shown, hide_index=True, key="rd_facts", on_select="rerun",
+            event = st.dataframe(dashes(shown), hide_index=True, key="rd_facts", on_select="rerun",
                                  selection_mode="single-row")
             picked = event.selection.rows if event is not None and hasattr(event, "selection") else []
             seqs = facts["seq"].astype(int).tolist()
