@@ -255,14 +255,27 @@ def value_problem_in(wh, c: Correction, ranges: dict[str, tuple] | None = None) 
     `ranges` caches each indicator's corpus range across the rows of one import."""
     if c.target != "fact" or c.action not in ("edit", "add"):
         return None
-    from etl.catalog import load_catalog
     from etl.correction_rules import value_problem
 
     ranges = {} if ranges is None else ranges
     if c.new_indicator not in ranges:
         largest, n = wh.query("indicator_range", {"indicator": c.new_indicator}).iloc[0]
         ranges[c.new_indicator] = (None if largest != largest else float(largest), int(n))
-    return value_problem(c.new_indicator, float(c.new_value), c.new_unit, load_catalog(), ranges[c.new_indicator])
+    return value_problem(c.new_indicator, float(c.new_value), c.new_unit, _catalog(), ranges[c.new_indicator])
+
+
+_CATALOG: list = [None, None]  # (mtime_ns of the catalogue file, the parsed catalogue)
+
+
+def _catalog():
+    """The indicator catalogue, parsed once per version of its file: parsing costs ~40 ms, and an import of
+    10,000 edits checks 10,000 values (589 s at 100,000 reports before this cache)."""
+    from etl.catalog import DEFAULT_PATH, load_catalog
+
+    mtime = DEFAULT_PATH.stat().st_mtime_ns
+    if _CATALOG[0] != mtime:
+        _CATALOG[:] = [mtime, load_catalog()]
+    return _CATALOG[1]
 
 
 # ---- CSV -------------------------------------------------------------------------------------------------

@@ -158,23 +158,25 @@ class Overlay:
         if not ids:
             return
         con = self.con
-        con.execute("INSERT OR IGNORE INTO memory.main.dirty SELECT unnest($ids)", {"ids": ids})
-        made = []
+        # The ids as a table: `IN (SELECT ...)` is a hash join, where list_contains($ids, ...) would compare every
+        # row with every id (10,000 imported corrections times 3 million facts).
+        con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT DISTINCT unnest($ids) AS report_id", {"ids": ids})
+        made = ["_ids"]
+        in_ids = "report_id IN (SELECT report_id FROM temp.main._ids)"
         try:
+            con.execute("INSERT OR IGNORE INTO memory.main.dirty SELECT report_id FROM temp.main._ids")
             for name, source in SCOPED:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {source} "
-                            "WHERE list_contains($ids, report_id)", {"ids": ids})
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {source} WHERE {in_ids}")
                 made.append(name)
             con.execute("CREATE OR REPLACE TEMP TABLE v_fact_corrections AS "
                         "SELECT * FROM memory.main.v_fact_corrections")
             made.append("v_fact_corrections")
             for _, table, live in PUBLIC:
-                con.execute(f"DELETE FROM memory.main.ovl_{table} WHERE list_contains($ids, report_id)",
-                            {"ids": ids})
+                con.execute(f"DELETE FROM memory.main.ovl_{table} WHERE {in_ids}")
                 con.execute(f"INSERT INTO memory.main.ovl_{table} SELECT * FROM memory.main.{live}")
                 if live != PUBLIC[-1][2]:  # the last one feeds no other
                     con.execute(f"CREATE OR REPLACE TEMP TABLE {live} AS SELECT * FROM memory.main.ovl_{table} "
-                                "WHERE list_contains($ids, report_id)", {"ids": ids})
+                                f"WHERE {in_ids}")
                     made.append(live)
         finally:
             for name in made:
@@ -222,5 +224,6 @@ def sync_mirror(wh: Any, store_file: Path) -> list[str]:
                         "FROM corrections c WHERE s.uid = c.uid AND s.correction_id = c.correction_id)")
         finally:
             con.unregister("_store")
-        wh._refresh_effective(sorted(ids), terms=False)
+        # Refreshing a few reports is quick; past a few hundred ($ids is compared row by row), all at once is quicker.
+        wh._refresh_effective(sorted(ids) if len(ids) <= 200 else None, terms=False)
     return ids
