@@ -1,6 +1,8 @@
 """Every page control lives in the URL: a link opens the same view, the URL follows each change (AppTest)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,3 +85,19 @@ def test_keywords_terms_from_the_link(sample_db, monkeypatch):
     assert at.radio(key="kw_split").value == "level" and at.selectbox(key="kw_dim").value == "province"
     at.text_input(key="kw_kwic_term").set_value("法治").run()
     assert at.query_params["term"] == "法治"
+
+
+def test_open_links_go_to_the_number_and_the_report_opens_there(demo):
+    # 打开 in Rankings, Trends and Compare opens the report at the number (report=…&fact=…).
+    rk = open_page("views/rankings.py", {"indicator": "mediation_cases"})
+    link = rk.dataframe[0].value["link"].iat[0]
+    assert re.match(r"^report\?report=[0-9a-f]{16}&fact=\d+$", link), link
+    tr = open_page("views/trends.py", {"indicator": "mediation_cases"})
+    assert tr.dataframe[0].value["link"].str.contains("&fact=").all()
+    cmp = open_page("views/compare.py", {})
+    assert cmp.dataframe[1].value["link"].str.contains("&fact=").all()
+    rid, fact = re.search(r"report=([0-9a-f]{16})&fact=(\d+)", link).groups()
+    at = open_page("views/report.py", {"report": rid, "fact": fact})
+    assert at.selectbox(key="rd_report").value == rid and at.selectbox(key="rd_focus").value == int(fact)
+    assert at.caption[-1].value == f"所选数字 #{fact} 在原文中的位置："
+    assert at.query_params["fact"] == fact

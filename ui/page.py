@@ -118,15 +118,21 @@ def source_files(filters: dict[str, Any]) -> list[str]:
     return [] if df.empty else df["file_name"].tolist()
 
 
-def report_url(report_id: str, filters: dict[str, Any] | None = None) -> str:
-    """A relative link that opens the report reader on one report, keeping the filters."""
-    return REPORT_URL + query_string(filters or current_filters(), report=report_id)
+def report_url(report_id: str, filters: dict[str, Any] | None = None, fact=None) -> str:
+    """A relative link that opens the report reader on one report, keeping the filters; with `fact` (a seq) the
+    reader opens at that number, marked in its sentence."""
+    extra = {"report": report_id}
+    if fact is not None and not pd.isna(fact):
+        extra["fact"] = str(int(fact))
+    return REPORT_URL + query_string(filters or current_filters(), **extra)
 
 
 def with_links(df: pd.DataFrame, filters: dict[str, Any]) -> pd.DataFrame:
-    """Add a 'link' column (report reader URL) for st.column_config.LinkColumn."""
+    """Add a 'link' column (report reader URL) for st.column_config.LinkColumn; rows that carry a fact's `seq`
+    link to that number, and the seq column itself is dropped."""
     out = df.copy()
-    out.insert(0, "link", [report_url(r, filters) for r in out["report_id"]])
+    seqs = out.pop("seq") if "seq" in out else pd.Series(None, index=out.index)
+    out.insert(0, "link", [report_url(r, filters, q) for r, q in zip(out["report_id"], seqs, strict=True)])
     return out
 
 
@@ -135,7 +141,11 @@ def link_column() -> dict[str, Any]:
 
 
 def plot(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, config=PLOT_CONFIG, key=key)
+    """A chart captioned with its source and date (also in its PNG), registered for the page's briefing."""
+    from ui.briefing_page import chart
+
+    fig, config = chart(fig, PLOT_CONFIG, key)
+    st.plotly_chart(fig, config=config, key=key)
 
 
 def pct(v) -> str:

@@ -47,7 +47,7 @@ def trend_series(facts: pd.DataFrame, entity: str = "agency", years: list[int] |
     span = years or list(range(int(df["year"].min()), int(df["year"].max()) + 1))
     grid = pd.MultiIndex.from_product([sorted(df[entity].unique()), span], names=[entity, "year"])
     keep = [c for c in ("value", "unit", "approx", "method", "confidence", "evidence", "report_id", "status",
-                        "extracted_value", "reviewer", "n_values", "review") if c in df]
+                        "extracted_value", "reviewer", "n_values", "review", "seq") if c in df]
     out = df.set_index([entity, "year"])[keep]
     out = out[~out.index.duplicated()].reindex(grid).reset_index()
     return out
@@ -71,7 +71,7 @@ def ranking(base: pd.DataFrame, year: int, sort_by: str = "value") -> pd.DataFra
     no value the year before for a change, are kept at the bottom with rank NaN and status 'missing'.
     """
     cols = ["agency", "rank", "value", "previous", "change", "tie", "status", "review_status", "extracted_value",
-            "reviewer", "n_values", "approx", "method", "evidence", "report_id", "unit"]
+            "reviewer", "n_values", "approx", "method", "evidence", "report_id", "unit", "seq"]
     if base.empty:
         return pd.DataFrame(columns=cols)
     # 'status' here is the ranking's (ok, tie, missing); the value's review status travels as review_status.

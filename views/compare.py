@@ -23,7 +23,7 @@ from ui.urlstate import adopt, keep
 
 MIN_PICK, MAX_PICK = 2, 5
 DETAIL = ["agency", "year", "indicator", "value", "unit", "approx", "method", "review_status", "extracted_value",
-          "reviewer", "n_values", "evidence", "report_id", "file_name"]
+          "reviewer", "n_values", "evidence", "report_id", "file_name", "seq"]
 
 
 
@@ -87,8 +87,9 @@ if filters is not None:
             with st.expander(t("compare.detail"), expanded=True):
                 shown = dashes(labelled(with_links(detail, filters).drop(columns=["report_id"])))
                 st.dataframe(shown, hide_index=True, key="cmp_detail", column_config=link_column())
-            export_buttons(labelled(detail), "compare", provenance(filters, t("compare.indicators"), files, codes,
-                                                                   agencies=", ".join(pick)), key="cmp")
+            export_buttons(labelled(detail.drop(columns=["seq"], errors="ignore")), "compare",
+                           provenance(filters, t("compare.indicators"), files, codes, agencies=", ".join(pick)),
+                           key="cmp")
 
             st.subheader(t("compare.areas"))
             st.caption(t("compare.areas_help"))

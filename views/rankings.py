@@ -87,6 +87,6 @@ if chosen is not None:
     # The export keeps what traces a row back to its source: the report id and its file.
     traced = table.merge(listed[["report_id", "file_name"]], on="report_id", how="left") if not listed.empty \
         else table.assign(file_name=None)
-    export_buttons(labelled(traced), f"ranking_{code}_{year}",
+    export_buttons(labelled(traced.drop(columns=["seq"], errors="ignore")), f"ranking_{code}_{year}",
                    provenance(filters, t("rank.title"), files, [code], year=year, peer_group=group_label(group),
                               sort_by=sort_by), key="rk")

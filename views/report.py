@@ -12,6 +12,7 @@ from ui.exports import export_buttons
 from ui.i18n import t
 from ui.page import dashes, indicator_names, labelled, nothing_matches, plot, provenance, start
 from ui.reader import checklist, context_html, meta_rows, safe_url, text_html
+from ui.urlstate import adopt, keep
 
 filters = start("report.title", "report.caption")
 if filters is not None:
@@ -81,8 +82,11 @@ if filters is not None:
             seqs = facts["seq"].astype(int).tolist()
             jump = {int(q): f"#{int(q)} {names.get(c, c)} {v:g}" for q, c, v in
                     zip(facts["seq"], facts["indicator"], facts["value"], strict=True)}
+            # ?fact=<seq> (a link from Rankings, Trends or Compare) opens the report at that number.
+            adopt("rd_focus", "fact", [None, *seqs], None)
             focus = seqs[picked[0]] if picked else st.selectbox(
                 t("report.jump"), [None, *seqs], key="rd_focus", format_func=lambda q: jump.get(q, "—"))
+            keep("fact", focus)
             export_buttons(shown, f"facts_{rid}", provenance(filters, t("report.facts"), [meta["file_name"]],
                                                              facts["indicator"].unique().tolist(),
                                                              report_id=rid), key="rd")

@@ -8,7 +8,17 @@ from ui.charts import peer_band, trend_lines
 from ui.db import run_query
 from ui.exports import export_buttons
 from ui.i18n import t, t_opt
-from ui.page import choose_stated_indicator, dashes, labelled, plot, provenance, start, with_review
+from ui.page import (
+    choose_stated_indicator,
+    dashes,
+    labelled,
+    link_column,
+    plot,
+    provenance,
+    start,
+    with_links,
+    with_review,
+)
 from ui.shape import peer_stats, trend_series
 from ui.urlstate import adopt, keep, url_value
 
@@ -88,7 +98,11 @@ if chosen is not None:
     if "value" in table:  # the chart shows the gaps; the table lists the values (an empty row said "None")
         table = table[table["value"].notna()]
     table = labelled(table.drop(columns=["review"], errors="ignore").rename(columns={"status": "review_status"}))
-    st.dataframe(dashes(table), hide_index=True, key="tr_table")
+    # 打开 opens the report at the number (report=…&fact=…); the export keeps the report id instead of the link.
+    shown = with_links(table.rename(columns={t("col.report_id"): "report_id", t("col.seq"): "seq"}), filters).drop(
+        columns=["report_id"]) if t("col.report_id") in table else table
+    table = table.drop(columns=[t("col.seq")], errors="ignore")
+    st.dataframe(dashes(shown), hide_index=True, key="tr_table", column_config=link_column())
     sources = data["report_id"].tolist() if "report_id" in data else []
     files = run_query("report_list", filters)
     files = files.loc[files["report_id"].isin(sources), "file_name"].tolist() if not files.empty else []
