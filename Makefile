@@ -23,15 +23,19 @@ $(DB): | $(STAMP)
 run: setup $(DB)
 	WAREHOUSE=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-# The browser tests need Debian's chromium and CJK fonts (Chinese renders as boxes without them). As root,
-# install them with apt; otherwise say in one line what to run.
+# The browser tests and the briefings' chart images need Debian's chromium and CJK fonts (Chinese renders as
+# boxes without them); the briefing test renders a .docx with LibreOffice Writer. As root, install them with
+# apt; otherwise say in one line what to run.
 system-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then :; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+	    && command -v soffice >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing chromium and fonts-noto-cjk (apt)"; \
+	  echo "installing chromium, fonts-noto-cjk and libreoffice-writer (apt)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
-	else echo "The browser tests need: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk \
+	    libreoffice-writer >/dev/null; \
+	else echo "The browser and briefing tests need: sudo apt-get install chromium fonts-noto-cjk libreoffice-writer"; \
+	  exit 1; fi
 
 test: setup system-deps
 	$(BIN)/python -m pytest -q

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run app.py` from elsewhere must still find etl/ and ui/
     sys.path.insert(0, str(ROOT))
 
+from ui import briefing_page  # noqa: E402
 from ui.filters import render_filters  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.page import language_toggle  # noqa: E402
@@ -52,7 +53,9 @@ nav = st.navigation([st.Page(_home, title=t("nav.overview"), url_path="home", de
 render_filters()
 # Pages draw the filters themselves only when they run without this router (see ui.page.start).
 st.session_state["_routed"] = True
+slot = briefing_page.open_registry()  # the page registers its charts and tables; the button comes after it
 try:
     nav.run()
 finally:
     st.session_state.pop("_routed", None)
+briefing_page.button(slot, nav.title, nav.url_path)

@@ -23,8 +23,10 @@ def export_buttons(df: pd.DataFrame, name: str, provenance: dict[str, Any] | Non
     `short` labels the buttons "CSV" and "Excel" only, for a table in a narrow column (the Report page)."""
     import streamlit as st
 
+    from ui.briefing_page import table
     from ui.i18n import t
 
+    table(df, name, provenance)  # the page's briefing (导出简报) carries this table
     key = key or name
     c1, c2, c3 = st.columns([1, 1, 2])
     plain = c3.checkbox(t("export.plain_utf8"), key=f"exp_plain_{key}", help=t("export.plain_help"))
