@@ -1,5 +1,5 @@
-"""CLI: `python -m etl corrections export|import|attention`: merge several reviewers' corrections through CSV
-files, and list the ones a rebuild left without their fact, text or report."""
+"""CLI: `python -m etl corrections export|import|attention|fold`: merge several reviewers' corrections through CSV
+files, list the ones a rebuild left without their fact, text or report, fold the store into the warehouse."""
 from __future__ import annotations
 
 import sys
@@ -75,6 +75,20 @@ def _cmd_attention(args) -> int:
     return 1 if len(attn) else 0
 
 
+def _cmd_fold(args) -> int:
+    """Copy the corrections store into the warehouse file (one copy-and-swap, like an ingest): readers then
+    serve the warehouse's own effective tables and overlay nothing until the next save."""
+    from etl.warehouse import writing
+
+    if not Path(args.db).is_file():
+        print(f"error: no such warehouse: {args.db}", file=sys.stderr)
+        return 2
+    with writing(args.db) as wh:
+        n = len(wh.query("review_corrections"))
+    print(f"the warehouse holds all {n} correction(s) of {wh.store}")
+    return 0
+
+
 def register(subparsers) -> None:
     """Add `corrections export` and `corrections import` to the etl command line."""
     cor = subparsers.add_parser("corrections", help="export or import reviewers' corrections (CSV)")
@@ -91,3 +105,6 @@ def register(subparsers) -> None:
     att = sub.add_parser("attention", help="list corrections whose report, text or fact changed (exit 1 if any)")
     att.add_argument("--db", required=True)
     att.set_defaults(func=_cmd_attention)
+    fold = sub.add_parser("fold", help="copy the corrections store into the warehouse file (e.g. nightly)")
+    fold.add_argument("--db", required=True)
+    fold.set_defaults(func=_cmd_fold)
