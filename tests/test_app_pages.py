@@ -100,7 +100,7 @@ def test_overview_counts_matrix_and_compliance(demo):
     assert comp.values.tolist() == [["主要举措和成效", "100%"], ["存在的不足和原因", "86%"],
                                     ["第一责任人职责履行情况", "71%"], ["下一年度工作安排", "86%"], ["按时发布", "83%"]]
     assert figures(at)[1]["data"][0]["x"] == [100.0, 85.7, 71.4, 85.7, 83.3]
-    assert len(at.download_button) == 4  # CSV and XLSX for both tables
+    assert len(at.main.get("download_button")) == 4  # CSV and XLSX for both tables; the briefing is in the sidebar
 
 
 def test_url_filter_reproduces_the_view_and_survives_page_switch(demo):
