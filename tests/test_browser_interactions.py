@@ -66,6 +66,8 @@ def test_clear_filters_on_every_page(server, browser, path):
     try:
         _open_filtered(page, f"{server}/{path}?province={quote('广东省')}&year_from=2021")
         page.get_by_role("button", name="清除筛选").click()
+        # The rerun may start after _settle's first look on a loaded machine: wait for its outcome itself.
+        page.get_by_role("button", name="清除筛选").wait_for(state="detached", timeout=20_000)
         _settle(page)
         _no_traceback(page)
         assert page.get_by_role("button", name="清除筛选").count() == 0  # nothing left to clear
