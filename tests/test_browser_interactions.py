@@ -102,6 +102,8 @@ def test_changing_the_province_on_trends_redraws_with_data(server, browser):
         assert sorted(_legend(page)) == sorted([NANSHAN, BAOAN, CHANGSHA])
         _sidebar_pick(page, "省份", "广东省")
         _no_traceback(page)
+        # The redraw may land after the settle: wait for the legend to change before reading it.
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .legendtext').length == 2", timeout=20_000)
         assert _legend(page) == sorted([NANSHAN, BAOAN]) and _points(page) > 0
         assert page.get_by_text("Choose options").count() == 0
         page.screenshot(path=str(ARTIFACTS / "trends_province.png"), full_page=True)
