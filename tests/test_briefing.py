@@ -240,3 +240,50 @@ def test_the_english_briefing(deferred):
     assert any(p.text.startswith("Filters: ") for p in doc.paragraphs)
     assert any(p.text.startswith("Source: warehouse demo.duckdb") for p in doc.paragraphs)
     assert doc.tables[1].rows[0].cells[0].text == "Item"
+
+
+# ---- in a real browser: the sidebar button and the chart toolbar's PNG ---------------------------------------
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from tests.live_app import demo_server
+
+    yield from demo_server(tmp_path_factory, "briefing")
+
+
+def test_the_button_and_the_chart_png_in_chromium(server, tmp_path):
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.live_app import ARGS, CHROMIUM
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(f"{server}/trends?province={quote('广东省')}&indicator=mediation_cases",
+                      wait_until="domcontentloaded")
+            page.wait_for_selector(".js-plotly-plot .main-svg .scatterlayer", timeout=20_000)
+            button = page.get_by_role("button", name="导出简报 (Word)")
+            button.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "briefing_button.png"))  # the button under the filters
+            with page.expect_download(timeout=120_000) as got:
+                button.click()
+            assert got.value.suggested_filename == f"briefing-trends-{date.today():%Y%m%d}.docx"
+            got.value.save_as(tmp_path / "trends.docx")
+            # The chart toolbar's PNG: a dated file name, and the source note drawn in the picture.
+            page.locator(".js-plotly-plot").first.hover()
+            with page.expect_download(timeout=30_000) as png:
+                page.locator('.modebar-btn[data-title="Download plot as a PNG"]').first.click()
+            assert png.value.suggested_filename == f"fazhi-tr_chart-{date.today():%Y%m%d}.png"
+            png.value.save_as(ARTIFACTS / "briefing_toolbar_chart.png")
+        finally:
+            browser.close()
+    doc = Document(tmp_path / "trends.docx")
+    assert doc.paragraphs[0].text == "法治年报观察简报：趋势"
+    assert any(p.text.startswith("筛选条件：") and "省份：广东省" in p.text for p in doc.paragraphs)
+    pngs = images(doc)
+    assert len(pngs) == 1 and Image.open(io.BytesIO(pngs[0])).size == (PNG_WIDTH * PNG_SCALE, PNG_HEIGHT * PNG_SCALE)
+    assert doc.tables and doc.tables[0].rows[0].cells[0].text == "机关"
+    assert Image.open(ARTIFACTS / "briefing_toolbar_chart.png").format == "PNG"
