@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import io
+import os
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -70,7 +71,8 @@ def render_pngs(figures: Sequence) -> list[bytes]:
     template = go.layout.Template(pio.templates["plotly_white"])
     template.layout.colorway = STREAMLIT_COLOURS
     figures = [go.Figure(f).update_layout(template=template) for f in figures]
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or None
+    # $BROWSER_PATH (choreographer's own setting) first, then Debian's chromium on the PATH.
+    browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
     async def run() -> list[bytes]:
         # mathjax=False: kaleido would otherwise fetch MathJax from a CDN; plotly.js comes from the plotly package.
