@@ -55,9 +55,9 @@ class Section:
 
 
 def figure_size(fig) -> tuple[int, int]:
-    """The CSS size (width, height) a figure is rendered at: its own height, or PNG_HEIGHT."""
-    height = getattr(getattr(fig, "layout", None), "height", None)
-    return PNG_WIDTH, int(height or PNG_HEIGHT)
+    """The CSS size (width, height) a figure is rendered at: its own, or PNG_WIDTH × PNG_HEIGHT."""
+    layout = getattr(fig, "layout", None)
+    return int(getattr(layout, "width", None) or PNG_WIDTH), int(getattr(layout, "height", None) or PNG_HEIGHT)
 
 
 def render_pngs(figures: Sequence) -> list[bytes]:

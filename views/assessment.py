@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import briefing_page
 from ui import scorecard as sc
 from ui.i18n import t
 from ui.page import indicator_names, link_column, nothing_matches, plot, report_url, start
@@ -68,6 +69,7 @@ if filters is not None:
 
     totals = totals.assign(link=[report_url(r, filters) for r in totals["report_id"]])
     st.dataframe(sc.totals_table(totals, scheme), hide_index=True, key="as_totals", column_config=link_column())
+    briefing_page.table(sc.totals_table(totals, scheme), f"{t('assess.title')} · {year}")
     st.download_button(t("assess.export"), sc.xlsx(scheme_id, filters, year, data, None if group == ALL else group),
                        file_name=f"scorecard_{scheme_id}_{year}.xlsx", key="as_xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -81,6 +83,7 @@ if filters is not None:
     rid = st.selectbox(t("assess.agency"), rids, key="as_report", format_func=label.get)
     mine = shown_items[shown_items["report_id"] == rid]
     st.dataframe(sc.items_table(mine, scheme), hide_index=True, key="as_items")
+    briefing_page.table(sc.items_table(mine, scheme), f"{t('assess.breakdown')} · {label[rid]}")
     names = indicator_names()
     link = report_url(rid, filters)
     for item in scheme.items:

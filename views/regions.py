@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import briefing_page
 from ui import region as rg
 from ui import scorecard as sc
 from ui.db import run_query
@@ -34,7 +35,9 @@ if filters is not None:
         st.warning(t("region.score_note"))
     tiles = rg.tile_frame(rg.values(metric, wide, year))
     n = st.session_state.setdefault("rg_clicks", 0)  # a new key after each click clears the chart's selection
-    event = st.plotly_chart(rg.figure(tiles, filters["provinces"], unit), key=f"rg_tiles_{n}", on_select="rerun",
+    fig = rg.figure(tiles, filters["provinces"], unit)
+    briefing_page.chart(fig, PLOT_CONFIG, "rg_tiles")  # a captioned copy for 导出简报 (the grid has no toolbar)
+    event = st.plotly_chart(fig, key=f"rg_tiles_{n}", on_select="rerun",
                             selection_mode="points", config={**PLOT_CONFIG, "displayModeBar": False}, width="content")
     chosen = rg.picked(event)
     if chosen and filters["provinces"] != [chosen]:
@@ -48,6 +51,7 @@ if filters is not None:
     shown = tiles[tiles["reports"].notna()].sort_values("value", ascending=False, na_position="last")
     table = shown.assign(value=shown["value"].round(2), reports=shown["reports"].astype("Int64"),
                          stated=shown["stated"].astype("Int64"))[["name", "value", "reports", "stated"]]
-    st.dataframe(table.rename(columns={"name": t("region.col.province"), "value": t("region.col.value", unit=unit),
-                                       "reports": t("region.col.reports"), "stated": t("region.col.stated")}),
-                 hide_index=True, key="rg_table")
+    table = table.rename(columns={"name": t("region.col.province"), "value": t("region.col.value", unit=unit),
+                                  "reports": t("region.col.reports"), "stated": t("region.col.stated")})
+    st.dataframe(table, hide_index=True, key="rg_table")
+    briefing_page.table(table, f"{rg.metric_label(metric, names)} · {year}")
