@@ -111,6 +111,10 @@ def test_cells_are_plain_text_and_long_tables_are_cut_with_a_note():
     doc = Document(io.BytesIO(build_briefing("长表", "全部", [Section("长表", table=long)], render=stub_render)))
     assert len(doc.tables[0].rows) == MAX_ROWS + 1
     assert any(f"前 {MAX_ROWS} 行，共 {MAX_ROWS + 5} 行" in p.text for p in doc.paragraphs)
+    # The page hook passes only the first rows and the full length.
+    doc = Document(io.BytesIO(build_briefing("长表", "全部", [Section("长表", table=long.head(MAX_ROWS), rows=12345)],
+                                             render=stub_render)))
+    assert any(f"前 {MAX_ROWS} 行，共 12,345 行" in p.text for p in doc.paragraphs)
     # A wide table turns its pages to landscape; the narrow section after it turns them back.
     wide = pd.DataFrame({f"列{i}": [i] for i in range(WIDE_TABLE + 1)})
     doc = Document(io.BytesIO(build_briefing("宽表", "全部", [Section("宽表", table=wide), Section("窄表", table=long)],
@@ -290,3 +294,16 @@ def test_the_button_and_the_chart_png_in_chromium(server, tmp_path):
     assert len(pngs) == 1 and Image.open(io.BytesIO(pngs[0])).size == (PNG_WIDTH * PNG_SCALE, PNG_HEIGHT * PNG_SCALE)
     assert doc.tables and doc.tables[0].rows[0].cells[0].text == "机关"
     assert Image.open(ARTIFACTS / "briefing_toolbar_chart.png").format == "PNG"
+
+
+@pytest.mark.usefixtures("navigation_mode")
+def test_without_a_warehouse_the_briefing_says_there_is_nothing(deferred, monkeypatch, tmp_path):
+    monkeypatch.setenv("WAREHOUSE", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    for page in ("views/overview.py", "views/import_page.py"):
+        if page != "views/overview.py":
+            at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        doc = _briefing(at, deferred, "导出简报 (Word)")
+        assert "本页没有可导出的图表或表格。" in [p.text for p in doc.paragraphs], page

@@ -52,6 +52,7 @@ class Section:
     figure: object | None = None          # a plotly Figure
     table: pd.DataFrame | None = None
     note: str = ""
+    rows: int | None = None               # the table's full length when `table` holds only its first rows
 
 
 def figure_size(fig) -> tuple[int, int]:
@@ -143,8 +144,9 @@ def _image(doc, png: bytes, fig, max_height_cm: float) -> None:
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _table(doc, df: pd.DataFrame, language: str) -> None:
+def _table(doc, df: pd.DataFrame, language: str, rows: int | None = None) -> None:
     shown = df.head(MAX_ROWS)
+    total = max(rows or 0, len(df))
     table = doc.add_table(rows=1, cols=len(shown.columns))
     table.style = doc.styles["Table Grid"]
     size = Pt(8 if len(shown.columns) > 6 else 9)
@@ -160,8 +162,8 @@ def _table(doc, df: pd.DataFrame, language: str) -> None:
             cell.text = cell_text(value, language)
             for run in cell.paragraphs[0].runs:
                 run.font.size = size
-    if len(df) > len(shown):
-        _note(doc, t("briefing.rows_cut", language, shown=len(shown), n=f"{len(df):,}"))
+    if total > len(shown):
+        _note(doc, t("briefing.rows_cut", language, shown=len(shown), n=f"{total:,}"))
 
 
 def _page(section, landscape: bool) -> None:
@@ -225,7 +227,7 @@ def build_briefing(title: str, filters_text: str | Mapping[str, str], sections: 
             if wide and not landscape:  # after its chart
                 landscape = True
                 _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
-            _table(doc, section.table, language)
+            _table(doc, section.table, language, section.rows)
         if section.note:
             _note(doc, _XML_BAD.sub("", section.note))
     out = io.BytesIO()

@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui.briefing import Section, build_briefing
+from ui.briefing import MAX_ROWS, Section, build_briefing
 from ui.charts import esc
 from ui.db import run_query, warehouse_exists, warehouse_path
 from ui.filters import current_filters, describe
@@ -104,9 +104,10 @@ def table(df: pd.DataFrame, name: str, provenance: dict[str, Any] | None = None)
 
 
 def _headers(df: pd.DataFrame) -> pd.DataFrame:
-    """Display headers: a raw column name with a col.<name> label reads in words; link columns are dropped."""
+    """The rows a briefing shows (a copy of MAX_ROWS, not of a 100,000-row table on every run), with display
+    headers: a raw column name with a col.<name> label reads in words; link columns are dropped."""
     known = labels()
-    out = df.drop(columns=[c for c in df.columns if str(c) == "link"])
+    out = df.head(MAX_ROWS).drop(columns=[c for c in df.columns if str(c) == "link"])
     return out.rename(columns={c: t(f"col.{c}") for c in out.columns if f"col.{c}" in known})
 
 
@@ -133,10 +134,11 @@ def sections(items: list[tuple], filters: dict[str, Any], page_note: str) -> lis
             if title and chart_title and chart_title not in title:  # 趋势：调解纠纷
                 title = f"{title}{t('briefing.heading_sep')}{chart_title}"
             pending.table, pending.heading, pending.note = _headers(df), title or chart_title, note
+            pending.rows = len(df)
             out.append(pending)
             pending = None
         else:
-            out.append(Section(title, table=_headers(df), note=note))
+            out.append(Section(title, table=_headers(df), note=note, rows=len(df)))
     if pending is not None:
         out.append(pending)
     for i, s in enumerate(out, start=1):
