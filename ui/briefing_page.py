@@ -28,6 +28,8 @@ from ui.filters import current_filters, describe
 from ui.i18n import labels, lang, t
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Export names whose tables share one provenance title (the report's file name), and the label of each part.
+_PART_OF_NAME = {"metadata": "report.meta", "checklist": "report.checklist", "outline": "report.outline"}
 _local = threading.local()  # one script run per thread: the page runs in app.py's thread
 
 
@@ -100,7 +102,11 @@ def table(df: pd.DataFrame, name: str, provenance: dict[str, Any] | None = None)
         return
     prov = provenance or {}
     sources = prov.get("sources") or []
-    reg.items.append(("table", df, str(prov.get("title") or name), len(sources) or None))
+    title = str(prov.get("title") or name)
+    part = _PART_OF_NAME.get(name.split("_", 1)[0])
+    if part:  # the Report page titles its tables by the file: say which part of it each one is
+        title = f"{t(part)} · {title}"
+    reg.items.append(("table", df, title, len(sources) or None))
 
 
 def _headers(df: pd.DataFrame) -> pd.DataFrame:

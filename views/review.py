@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import briefing_page
 from ui import review as R
 from ui.db import run_query
 from ui.evidence import review_reasons
@@ -275,6 +276,7 @@ def progress_tab(filters: dict) -> None:
             st.progress(done / total if total else 0.0, text=t("review.overall", done=done, total=total))
         bar = st.column_config.ProgressColumn(t("review.share"), min_value=0.0, max_value=1.0, format="percent")
         st.dataframe(labelled(df), hide_index=True, key=f"rv_prog_{by}", column_config={t("col.share"): bar})
+        briefing_page.table(labelled(df), t(title))  # the review progress goes into 导出简报
 
 
 def io_tab() -> None:
