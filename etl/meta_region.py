@@ -193,8 +193,8 @@ def region_prefix(place: Optional[Place], surface: Optional[str], text: str = ""
     own = surface if surface and place.level == "county" and place.code != "supplement" else place.name
     if place.level == "county" and place.city and place.city != own and place.city + own in text:
         return place.city + own
-    if is_zone(place):
-        return own  # a functional zone goes by its own name (广西-东盟经济技术开发区), not behind its host city
+    if is_zone(place) and own.startswith(place.province[:2]):
+        return own  # a zone named after its province (广西-东盟经济技术开发区) is not put behind its host city
     if place.level == "county" and own.endswith("区") and not own.endswith(("地区", "自治区")) and place.city:
         city_stem = place.city[:-1] if len(place.city) > 2 else place.city
         if not own.startswith(city_stem):  # 武汉东湖新技术开发区 already carries its city

@@ -97,7 +97,9 @@ def test_the_report_sentence_names_the_reporter(gaz):
     ("中共长春市委、长春市人民政府关于2021年法治政府建设情况的报告", "长春市人民政府"),  # joint report
     ("浦东新区人民政府2018年度法治政府建设情况报告", "上海市浦东新区人民政府"),  # a district behind its city
     ("兰州新区2022年度法治政府建设情况", "兰州新区管理委员会"),  # a zone is run by its committee
-    ("两江新区2022年度法治政府建设情况报告", "两江新区管理委员会"),  # a zone goes by its own name, not its host's
+    # a zone named after its province keeps its name; otherwise it stands behind its host city
+    ("广西-东盟经济技术开发区2023年法治政府建设情况报告", "广西-东盟经济技术开发区管理委员会"),
+    ("郑东新区2022年度法治政府建设情况报告", "郑州市郑东新区管理委员会"),
     ("天津市规划和自然资源局和平分局2024年法治政府建设情况报告", "天津市规划和自然资源局和平分局"),  # a city's branch
     ("西安市公安局雁塔分局2023年法治政府建设工作报告", "西安市公安局雁塔分局"),
 ])
