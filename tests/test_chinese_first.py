@@ -280,3 +280,12 @@ def test_the_uploaders_built_in_english_is_replaced_in_chinese(corrected_db, mon
             assert len(styles) == 1 and "content:'选择文件'" in styles[0] and "每个文件不超过 20 MB" in styles[0]
         else:
             assert styles == []  # English mode keeps Streamlit's own words
+
+
+def test_labelled_names_metadata_fields(monkeypatch, corrected_db):
+    # A metadata override's history row names its field: 机关, not agency.
+    monkeypatch.setenv("WAREHOUSE", str(corrected_db))
+    from ui.page import labelled
+
+    out = labelled(pd.DataFrame({"field": ["agency", "agency_type", None], "value": [1, 2, 3]}))
+    assert out["字段"].tolist()[:2] == ["机关", "机关类型"] and pd.isna(out["字段"].iat[2])

@@ -157,7 +157,7 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     from ui.i18n import labels
 
     out = df.copy()
-    coded = [("method", "method"), ("confidence", "confidence"), ("level", "level"),
+    coded = [("method", "method"), ("confidence", "confidence"), ("level", "level"), ("field", "field"),
              ("agency_type", "agency_type"), *((c, "src") for c in out.columns if str(c).endswith("_src"))]
     if "status" in out and set(out["status"].dropna()) <= REVIEW_STATUSES:
         coded.append(("status", "review.status"))
