@@ -114,7 +114,8 @@ def _read_renamed(path: Path, places: list[Place]) -> dict[str, str]:
         new = right.split("\t")
         old_name = old[-2] if len(old) >= 6 else (old[-2] if len(old) >= 4 else "")
         key = (new[0], new[1], new[2]) if len(new) >= 3 else (new[0], None, new[-1])
-        if len(old_name) >= 3 and key in code_of:
+        # two-character former counties (横县, now 横州市) count too; other short names are too loose
+        if (len(old_name) >= 3 or (len(old_name) == 2 and old_name.endswith("县"))) and key in code_of:
             out[old_name] = code_of[key]
     return out
 

@@ -327,3 +327,10 @@ def test_a_numbered_document_title_and_a_commission_speaking_of_itself(gaz):
 def test_a_bracketed_publication_stamp_beats_the_writing_date():
     page = "[ 发布机构 ] 市卫生健康委\n[ 成文日期 ] 2021-01-11 [ 发布日期 ] 2021-01-19\n\n重庆市卫生健康委员会…\n"
     assert find_published(page).value == "2021-01-19"
+
+
+def test_a_county_under_its_former_name(gaz):
+    # 横县 became 横州市 in 2021; older reports use the old name
+    page = "横县人民政府关于2020年法治政府建设工作情况的报告\n2020年,我县全面推进依法行政。\n"
+    meta = extract_metadata(page, "", gaz)
+    assert (meta.agency.value, meta.city.value, meta.county.value) == ("横县人民政府", "南宁市", "横县")
