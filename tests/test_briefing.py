@@ -119,7 +119,10 @@ def test_cells_are_plain_text_and_long_tables_are_cut_with_a_note():
     wide = pd.DataFrame({f"列{i}": [i] for i in range(WIDE_TABLE + 1)})
     doc = Document(io.BytesIO(build_briefing("宽表", "全部", [Section("宽表", table=wide), Section("窄表", table=long)],
                                              render=stub_render)))
-    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]  # title on the first
+    doc = Document(io.BytesIO(build_briefing("宽表", "全部", [Section("窄表", table=long), Section("宽表", table=wide)],
+                                             render=stub_render)))
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
 
 
 def test_a_chart_that_cannot_be_drawn_leaves_a_line_and_the_tables(monkeypatch):

@@ -173,6 +173,10 @@ def _page(section, landscape: bool) -> None:
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2.0)
 
 
+def _lone_wide(section: Section) -> bool:
+    return section.figure is None and section.table is not None and len(section.table.columns) > WIDE_TABLE
+
+
 def _filters_words(filters_text: str | Mapping[str, str], language: str) -> str:
     if isinstance(filters_text, Mapping):
         sep = "；" if language == "zh" else "; "
@@ -189,7 +193,9 @@ def build_briefing(title: str, filters_text: str | Mapping[str, str], sections: 
     `render` (figures → PNG bytes) defaults to render_pngs."""
     doc = Document()
     _fonts(doc)
-    _page(doc.sections[0], landscape=False)
+    # A lone wide table first: the title goes on its landscape page rather than alone on a portrait one.
+    landscape = bool(sections) and _lone_wide(sections[0])
+    _page(doc.sections[0], landscape)
     doc.core_properties.title = _XML_BAD.sub("", title)
     doc.core_properties.author = t("briefing.author", language)
     doc.core_properties.language = "zh-CN" if language == "zh" else "en"
@@ -209,11 +215,10 @@ def build_briefing(title: str, filters_text: str | Mapping[str, str], sections: 
         pngs, failure = iter(()), f"{type(exc).__name__}: {exc}"[:300]
     if not sections:
         doc.add_paragraph(t("briefing.empty", language))
-    landscape = False
     for section in sections:
         wide = section.table is not None and len(section.table.columns) > WIDE_TABLE
         # A wide table goes on landscape pages (a lone one with its heading); charts stay on portrait ones.
-        if landscape != (wide and section.figure is None):
+        if landscape != _lone_wide(section):
             landscape = not landscape
             _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
         doc.add_heading(_XML_BAD.sub("", section.heading), level=1)
