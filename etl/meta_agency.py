@@ -57,6 +57,7 @@ def classify_name(name: str) -> Optional[str]:
     """Type code for an agency name (司法局 -> justice, 人民政府 -> government); None if unrecognised."""
     if not name:
         return None
+    name = official_name(name)  # 区政府办 is the government's office (人民政府办公室), not the government
     if _GOV_NAME.search(name) or re.search(r"(人民政府|[省市县区]委、)", name):
         # A joint Party-committee + government report is the government's report.
         if not re.search(DEPT_SUFFIX + "$", name) or name.endswith(("管理委员会",)):

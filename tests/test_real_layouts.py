@@ -334,3 +334,8 @@ def test_a_county_under_its_former_name(gaz):
     page = "横县人民政府关于2020年法治政府建设工作情况的报告\n2020年,我县全面推进依法行政。\n"
     meta = extract_metadata(page, "", gaz)
     assert (meta.agency.value, meta.city.value, meta.county.value) == ("横县人民政府", "南宁市", "横县")
+
+
+def test_a_government_office_is_not_the_government(gaz):
+    page = "2021年,在区委、区政府的坚强领导下,区政府办认真贯彻落实习近平法治思想。现将有关工作情况汇报如下:\n"
+    assert extract_metadata(page, "", gaz).agency_type.value == "other"
