@@ -12,7 +12,22 @@ from ui.exports import export_buttons
 from ui.i18n import t
 from ui.page import dashes, indicator_names, labelled, nothing_matches, plot, provenance, start
 from ui.reader import checklist, context_html, meta_rows, safe_url, text_html
+from ui.review import ready as review_ready
 from ui.urlstate import adopt, keep
+
+
+def with_status(facts, rid: str):
+    """The facts with each one's review status, extracted value and reviewer (from the review views, when the
+    warehouse has them): a corrected number says so, and what it was."""
+    if facts.empty or not review_ready():
+        return facts
+    rv = run_query("review_facts", {"report_id": rid})
+    if rv.empty:
+        return facts
+    keys = ["seq", "char_start", "char_end"]
+    rv = rv[[*keys, "status", "extracted_value", "reviewer"]].drop_duplicates(keys)
+    return facts.merge(rv.rename(columns={"status": "review_status"}), on=keys, how="left")
+
 
 filters = start("report.title", "report.caption")
 if filters is not None:
@@ -37,7 +52,7 @@ if filters is not None:
         st.query_params["report"] = rid
         meta = run_query("report_meta", {"report_id": rid}).iloc[0]
         text = run_query("report_text", {"report_id": rid}).iat[0, 0]
-        facts = run_query("report_facts", {"report_id": rid})
+        facts = with_status(run_query("report_facts", {"report_id": rid}), rid)
         names = indicator_names()
 
         # Titles come from the report: shown through html.escape, never as Markdown.
@@ -74,8 +89,9 @@ if filters is not None:
         else:
             plot(fact_bars(facts, names), key="rd_chart")
             shown = facts.assign(indicator=facts["indicator"].map(lambda c: names.get(c, c)))
-            shown = labelled(shown[["seq", "indicator", "value", "unit", "approx", "method", "confidence",
-                                    "evidence"]])
+            shown = labelled(shown[[c for c in ("seq", "indicator", "value", "unit", "approx", "method", "confidence",
+                                                "review_status", "extracted_value", "reviewer", "evidence")
+                                    if c in shown]])
             event = st.dataframe(dashes(shown), hide_index=True, key="rd_facts", on_select="rerun",
                                  selection_mode="single-row")
             picked = event.selection.rows if event is not None and hasattr(event, "selection") else []
