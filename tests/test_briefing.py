@@ -310,3 +310,19 @@ def test_without_a_warehouse_the_briefing_says_there_is_nothing(deferred, monkey
         assert not at.exception, (page, [e.value for e in at.exception])
         doc = _briefing(at, deferred, "导出简报 (Word)")
         assert "本页没有可导出的图表或表格。" in [p.text for p in doc.paragraphs], page
+
+
+def test_a_chart_and_the_table_after_it_make_one_section():
+    from ui.briefing_page import sections
+
+    def fig(title=""):
+        return go.Figure(go.Bar(x=[1], y=[1])).update_layout(title=title)
+
+    df = pd.DataFrame({"agency": ["甲"], "link": ["report?x"], "年份": [2020]})
+    items = [("chart", fig("高频词（出现次数）")), ("table", df, "高频词", None), ("chart", fig("调解纠纷")),
+             ("table", df, "趋势", None), ("table", df, "仅表", None), ("chart", fig())]
+    got = sections(items, {}, "来源：页面")
+    assert [s.heading for s in got] == ["高频词（出现次数）", "趋势：调解纠纷", "仅表", "图 4"]
+    assert [s.figure is not None for s in got] == [True, True, False, True]
+    assert got[0].table.columns.tolist() == ["机关", "年份"]  # col.* labels, the link column dropped
+    assert {s.note for s in got} == {"来源：页面"}

@@ -137,7 +137,9 @@ def sections(items: list[tuple], filters: dict[str, Any], page_note: str) -> lis
         note = source_note(filters, n) if n else page_note
         if pending is not None:
             chart_title = pending.heading
-            if title and chart_title and chart_title not in title:  # 趋势：调解纠纷
+            if title and chart_title and title in chart_title:  # 高频词 and 高频词（出现次数）
+                title = chart_title
+            elif title and chart_title and chart_title not in title:  # 趋势：调解纠纷
                 title = f"{title}{t('briefing.heading_sep')}{chart_title}"
             pending.table, pending.heading, pending.note = _headers(df), title or chart_title, note
             pending.rows = len(df)
