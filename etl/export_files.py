@@ -62,47 +62,53 @@ def to_xlsx_bytes(df: pd.DataFrame, provenance: dict[str, Any] | None = None) ->
     `provenance` may hold: filters (dict), sources (list of report files), indicators (DataFrame or list of
     dicts: the catalogue definitions shown), title, and anything else as key → text. The export time is added.
     """
-    import xlsxwriter
-
     provenance = dict(provenance or {})
     buf = io.BytesIO()
-    # strings_to_formulas/urls off: a text cell is always text, whatever it starts with.
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                   "strings_to_numbers": False, "nan_inf_to_errors": True})
+    wb = new_workbook(buf)
     try:
         bold = wb.add_format({"bold": True})
-        date_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        ws = wb.add_worksheet(DATA_SHEET)
-        safe = safe_frame(df)
-        for c, name in enumerate(safe.columns):
-            ws.write_string(0, c, str(name), bold)
-        for r, row in enumerate(safe.itertuples(index=False), start=1):
-            for c, value in enumerate(row):
-                v = _cell(value)
-                if v is None:
-                    continue
-                if isinstance(v, bool):
-                    ws.write_boolean(r, c, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v)
-                elif isinstance(v, datetime):
-                    ws.write_datetime(r, c, v, date_fmt)
-                else:
-                    ws.write_string(r, c, str(v))
-        for c, name in enumerate(safe.columns):  # wide enough for the longest cell; a CJK character is two
-            longest = max([_width(name), *(_width(v) for v in safe.iloc[:500, c])], default=8)
-            ws.set_column(c, c, min(max(longest + 2, 8), 60))
-        ws.freeze_panes(1, 0)
+        write_table(wb, wb.add_worksheet(DATA_SHEET), df, bold)
         _provenance_sheet(wb, bold, provenance, len(df))
     finally:
         wb.close()
     return buf.getvalue()
 
 
-def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None:
-    ws = wb.add_worksheet(PROVENANCE_SHEET)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 6, 28)
+def new_workbook(buf: io.BytesIO):
+    """An in-memory xlsxwriter workbook where a text cell is always text, whatever it starts with."""
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False, "nan_inf_to_errors": True})
+
+
+def write_table(wb, ws, df: pd.DataFrame, bold) -> None:
+    """df on ws: bold headers, typed cells (formula-like text neutralised), columns as wide as their longest cell."""
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    safe = safe_frame(df)
+    for c, name in enumerate(safe.columns):
+        ws.write_string(0, c, str(name), bold)
+    for r, row in enumerate(safe.itertuples(index=False), start=1):
+        for c, value in enumerate(row):
+            v = _cell(value)
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, int | float):
+                ws.write_number(r, c, v)
+            elif isinstance(v, datetime):
+                ws.write_datetime(r, c, v, date_fmt)
+            else:
+                ws.write_string(r, c, str(v))
+    for c, name in enumerate(safe.columns):  # wide enough for the longest cell; a CJK character is two
+        longest = max([_width(name), *(_width(v) for v in safe.iloc[:500, c])], default=8)
+        ws.set_column(c, c, min(max(longest + 2, 8), 60))
+    ws.freeze_panes(1, 0)
+
+
+def line_writer(ws):
+    """line(*cells, fmt=None) writes the next row of text cells (neutralised); line() leaves a row blank."""
     row = 0
 
     def line(*cells, fmt=None):
@@ -110,6 +116,15 @@ def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None
         for c, v in enumerate(cells):
             ws.write_string(row, c, str(neutralise("" if v is None else v)), fmt)
         row += 1
+
+    return line
+
+
+def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None:
+    ws = wb.add_worksheet(PROVENANCE_SHEET)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 6, 28)
+    line = line_writer(ws)
 
     line("法治年报观察 导出说明 / Export notes", fmt=bold)
     if provenance.get("title"):
@@ -119,11 +134,11 @@ def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None
     for key, value in provenance.items():
         if key not in ("title", "filters", "sources", "indicators"):
             line(key, value)
-    row += 1
+    line()
     line("筛选条件 / Filters", fmt=bold)
     for key, value in (provenance.get("filters") or {}).items():
         line(key, value)
-    row += 1
+    line()
     line("指标定义 / Indicator definitions", fmt=bold)
     ind = provenance.get("indicators")
     rows = ind.to_dict("records") if isinstance(ind, pd.DataFrame) else list(ind or [])
@@ -134,7 +149,7 @@ def _provenance_sheet(wb, bold, provenance: dict[str, Any], n_rows: int) -> None
             line(*[r.get(c, "") for c in cols])
     else:
         line("—")
-    row += 1
+    line()
     line("来源报告文件 / Source report files", fmt=bold)
     for name in provenance.get("sources") or ["—"]:
         line(name)

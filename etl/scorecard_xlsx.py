@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl.export_files import PROVENANCE_SHEET, neutralise, safe_frame
+from etl.export_files import PROVENANCE_SHEET, line_writer, new_workbook, write_table
 from etl.scorecard_scheme import Scheme, rule_text
 
 TOTALS_SHEET, ITEMS_SHEET = "totals", "items"
@@ -50,51 +50,23 @@ def sheet_frames(scheme: Scheme, totals: pd.DataFrame, items: pd.DataFrame, repo
             it.rename(columns={c: HEADERS[c][k] for c in ITEMS_COLS}))
 
 
-def _write_table(wb, ws, df: pd.DataFrame, bold) -> None:
-    safe = safe_frame(df)
-    for c, name in enumerate(safe.columns):
-        ws.write_string(0, c, str(name), bold)
-        ws.set_column(c, c, 14 if c else 28)
-    for r, row in enumerate(safe.itertuples(index=False), start=1):
-        for c, v in enumerate(row):
-            if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-                continue
-            if hasattr(v, "item") and not isinstance(v, str):
-                v = v.item()
-            if isinstance(v, bool):
-                ws.write_boolean(r, c, v)
-            elif isinstance(v, int | float):
-                ws.write_number(r, c, v)
-            else:
-                ws.write_string(r, c, str(v))
-    ws.freeze_panes(1, 0)
-
-
 def scorecard_xlsx(scheme: Scheme, scheme_text: str, totals: pd.DataFrame, items: pd.DataFrame,
                    notes: dict[str, Any], reports: pd.DataFrame | None = None, lang: str = "zh",
                    exported_at: datetime | None = None) -> bytes:
     """The workbook's bytes. `notes` (label → text: year, filters, warehouse, …) go on the 说明 sheet above the
     scheme's items and the scheme file itself."""
-    import xlsxwriter
 
     tot, it = sheet_frames(scheme, totals, items, reports, lang)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                   "strings_to_numbers": False, "nan_inf_to_errors": True})
+    wb = new_workbook(buf)
     try:
         bold = wb.add_format({"bold": True})
-        _write_table(wb, wb.add_worksheet(TOTALS_SHEET), tot, bold)
-        _write_table(wb, wb.add_worksheet(ITEMS_SHEET), it, bold)
+        write_table(wb, wb.add_worksheet(TOTALS_SHEET), tot, bold)
+        write_table(wb, wb.add_worksheet(ITEMS_SHEET), it, bold)
         ws = wb.add_worksheet(PROVENANCE_SHEET)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 7, 22)
-        row = 0
-
-        def line(*cells, fmt=None):
-            nonlocal row
-            for c, v in enumerate(cells):
-                ws.write_string(row, c, str(neutralise("" if v is None else v)), fmt)
-            row += 1
+        line = line_writer(ws)
 
         when = (exported_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
         line("法治年报观察 评估结果说明 / Scorecard notes", fmt=bold)
@@ -110,7 +82,7 @@ def scorecard_xlsx(scheme: Scheme, scheme_text: str, totals: pd.DataFrame, items
         line("导出时间 / Exported at (UTC)", when)
         for key, value in notes.items():
             line(key, value)
-        row += 1
+        line()
         line("评分项 / Items", fmt=bold)
         line("id", "名称", "Name", "读取 / Reads", "规则", "Rule", "权重 / Weight", "方向 / Direction", fmt=bold)
         for i in scheme.items:
@@ -118,7 +90,7 @@ def scorecard_xlsx(scheme: Scheme, scheme_text: str, totals: pd.DataFrame, items
             reads = " ".join(f"{k}={v}" for k, v in s.items())
             line(i.id, i.name_zh, i.name_en, reads, rule_text(i, "zh"), rule_text(i, "en"), f"{i.weight:g}",
                  i.direction)
-        row += 1
+        line()
         line("方案文件 / Scheme file (YAML)", fmt=bold)
         for text in scheme_text.splitlines():
             line(text)
