@@ -26,7 +26,8 @@ LEFT JOIN report_tokens k USING (report_id)
 LEFT JOIN (SELECT report_id, count(*) AS distinct_terms FROM terms GROUP BY report_id) d USING (report_id);
 
 -- Per-term totals over every report: the keyword pages read them when no filter is set instead of adding up
--- millions of terms rows. Recomputed with the effective tables (etl/schema_refresh.sql) when terms change.
+-- millions of terms rows. Each write adds and subtracts its reports' counts (etl/warehouse_terms.py,
+-- schema_terms_delta.sql); refresh_aggregates recounts them whole (schema_terms_refresh.sql).
 CREATE TABLE IF NOT EXISTS term_totals (
     term     VARCHAR NOT NULL,
     n        BIGINT NOT NULL,   -- occurrences in all reports

@@ -27,6 +27,7 @@ from etl.warehouse_conn import (  # noqa: F401  (file_signature re-exported for 
     sql_string,
 )
 from etl.warehouse_overlay import Overlay, sync_mirror
+from etl.warehouse_terms import add_rows, subtract_reports
 
 _HERE = Path(__file__).parent
 SCHEMA_SQL = _HERE / "schema.sql"
@@ -178,15 +179,14 @@ class Warehouse:
 
     # ---- the materialised effective tables ---------------------------------------------------------------
     def _refresh_effective(self, ids: list[str] | None, terms: bool = True) -> None:
-        """Recompute the effective rows of the reports `ids` (all when None), inside the caller's transaction;
-        with `terms`, the term totals too (they are global, so always whole)."""
+        """Recompute the effective rows of `ids` (all when None) in the caller's transaction, and with `terms` and
+        no `ids` the term totals (writes keep them in step: etl/warehouse_terms.py). Runs one statement at a time:
+        DuckDB prepares one when parameters are bound (these files keep semicolons out of their comments)."""
         self._run_script(REFRESH_SQL, {"ids": ids})
-        if terms:
+        if terms and ids is None:
             self._run_script(TERMS_REFRESH_SQL, {})
 
     def _run_script(self, path: Path, params: dict[str, Any]) -> None:
-        # DuckDB prepares one statement at a time when parameters are bound: split at ';' (these files keep
-        # semicolons out of their comments).
         for stmt in path.read_text(encoding="utf-8").split(";"):
             if stmt.strip():
                 self._db.execute(stmt, {k: v for k, v in params.items() if names_param(stmt, k)})
@@ -259,6 +259,8 @@ class Warehouse:
                 try:
                     cols = ", ".join(child_table(c) for c in arrow.column_names)
                     self._db.execute(f"INSERT INTO {child_table(table)} ({cols}) SELECT {cols} FROM _batch")
+                    if table == "terms":
+                        add_rows(self._db, "_batch")
                 finally:
                     # After a failed statement DuckDB refuses everything but ROLLBACK; the view goes with it.
                     with contextlib.suppress(duckdb.Error):
@@ -269,13 +271,11 @@ class Warehouse:
     def delete_report(self, rid: str) -> None:
         """Remove one report and everything that hangs off it, in one transaction."""
         with self._transaction():
-            self._delete_report(rid)
+            self._delete_reports([rid])
             self._refresh_effective([rid])
 
-    def _delete_report(self, rid: str) -> None:
-        self._delete_reports([rid])
-
     def _delete_reports(self, ids: list[str]) -> None:
+        ids = subtract_reports(self._db, ids)  # the stored ones: new ids cost no scan of every child table
         if not ids:
             return
         for table in [*self._child_tables(), "reports"]:
