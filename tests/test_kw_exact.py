@@ -10,7 +10,7 @@ from bench.scale import replicate_warehouse
 from etl.warehouse import Warehouse
 
 TERMS = ("行政执法", "政执", "法", "的", "全面推进依法行政", "法治政府建设", "。", "推进\n", " 法", "量子纠缠态",
-         "2023", "%")
+         "2023", "%", ".", "(", "[一", "a.b", "\\d")
 
 
 @pytest.fixture(scope="module")
