@@ -16,6 +16,7 @@ One place decides both the warehouse's effective rows and the overlay's: the vie
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,11 @@ class Overlay:
             return
         if mirror[0] and store.count(self.store) < mirror[0]:
             # Corrections only the warehouse holds (one made before the store existed): move them in.
-            push_missing(self.store, self.con.sql("SELECT * FROM wh.main.corrections").to_arrow_table())
+            try:
+                push_missing(self.store, self.con.sql("SELECT * FROM wh.main.corrections").to_arrow_table())
+            except (OSError, sqlite3.Error):  # no writable store here: serve the warehouse as it is
+                self.seen = store.version(self.store)
+                return
         top = store.version(self.store)
         if (store.count(self.store), top) == mirror:
             self.seen = top  # the warehouse already shows every correction: serve it as it is
@@ -114,7 +119,7 @@ class Overlay:
                             "WHERE report_id NOT IN (SELECT report_id FROM memory.main.dirty) "
                             f"UNION ALL SELECT {cols} FROM memory.main.ovl_{table}")
             con.register("_new", store.arrow(rows))
-            con.execute("INSERT INTO memory.main.corrections SELECT * FROM _new")
+            con.execute("INSERT INTO memory.main.corrections BY NAME SELECT * FROM _new")
             con.unregister("_new")
             # Reports whose corrections differ from the warehouse's mirror, either way.
             ids = [r for (r,) in con.execute(
@@ -139,7 +144,7 @@ class Overlay:
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("_new", store.arrow(rows))
-            con.execute("INSERT INTO memory.main.corrections SELECT * FROM _new")
+            con.execute("INSERT INTO memory.main.corrections BY NAME SELECT * FROM _new")
             con.unregister("_new")
             self._refresh(sorted({r["report_id"] for r in rows}))
             con.execute("COMMIT")
@@ -173,7 +178,7 @@ class Overlay:
             made.append("v_fact_corrections")
             for _, table, live in PUBLIC:
                 con.execute(f"DELETE FROM memory.main.ovl_{table} WHERE {in_ids}")
-                con.execute(f"INSERT INTO memory.main.ovl_{table} SELECT * FROM memory.main.{live}")
+                con.execute(f"INSERT INTO memory.main.ovl_{table} BY NAME SELECT * FROM memory.main.{live}")
                 if live != PUBLIC[-1][2]:  # the last one feeds no other
                     con.execute(f"CREATE OR REPLACE TEMP TABLE {live} AS SELECT * FROM memory.main.ovl_{table} "
                                 f"WHERE {in_ids}")
@@ -185,8 +190,6 @@ class Overlay:
 
 def push_missing(store_file: Path, mirror) -> int:
     """Append the rows of `mirror` (an Arrow table of warehouse corrections) whose uid the store lacks."""
-    import sqlite3
-
     for attempt in (1, 2):
         have = {r["uid"] for r in store.read(store_file)}
         missing = [r for r in mirror.to_pylist() if r["uid"] not in have]

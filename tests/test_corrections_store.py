@@ -6,7 +6,9 @@ import argparse
 import multiprocessing
 import os
 import sqlite3
+import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -102,7 +104,10 @@ def _reviewer(db: str, who: str, start: float, n: int, out) -> None:
     out.put((who, uids, failures))
 
 
-def test_five_processes_saving_at_once_lose_and_duplicate_nothing(db):
+def test_five_processes_saving_at_once_lose_and_duplicate_nothing(db, monkeypatch):
+    # Spawned children re-run the parent's __main__; after an AppTest in this process that is app.py, which
+    # cannot run outside Streamlit. A bare __main__ keeps them to this module.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     before = stat(db)
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
