@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Optional
 
+_MAX_EARLY_DEATHS = 3
+
+
+class WorkerStartError(RuntimeError):
+    """Parser processes die before they can take a job (a broken interpreter or import): no file is to blame."""
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -87,6 +93,7 @@ def supervised_map(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int,
     todo = deque(range(len(jobs)))
     done: dict[int, Any] = {}
     nxt = 0
+    early_deaths = 0  # workers in a row that died before they were ready: the interpreter cannot start them
     try:
         while nxt < len(jobs):
             for w in pool:
@@ -104,10 +111,16 @@ def supervised_map(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int,
                 except (EOFError, OSError):  # the worker died: killed by the kernel, a crash in C code
                     if w.job is not None:
                         done[w.job[0]] = failed(jobs[w.job[0]], "too_complex")
+                    elif not w.ready:
+                        early_deaths += 1
+                        if early_deaths >= _MAX_EARLY_DEATHS:  # replacing them forever would hang the batch
+                            raise WorkerStartError(
+                                f"{early_deaths} parser workers in a row died while starting") from None
                     pool[pool.index(w)] = _replace(w, ctx, fn, init, limits)
                     continue
                 if idx == "ready":
                     w.ready = True
+                    early_deaths = 0
                     continue
                 status, value = outcome
                 done[idx] = value if status == "ok" else failed(jobs[idx], status)

@@ -4,14 +4,16 @@ from __future__ import annotations
 import shutil
 import time
 
+import pytest
+
 import etl.ingest as ingest_module
 from etl.errors import ReportError
 from etl.ingest import ingest, rebuild
 from etl.warehouse import Warehouse
-from etl.workers import Limits, supervised_map
+from etl.workers import Limits, WorkerStartError, supervised_map
 
 from .conftest import SAMPLE_REPORTS
-from .workers_jobs import job
+from .workers_jobs import dies_on_start, job
 
 
 def test_a_hang_a_crash_and_a_memory_blowup_fail_alone_in_order():
@@ -21,6 +23,13 @@ def test_a_hang_a_crash_and_a_memory_blowup_fail_alone_in_order():
                               limits=Limits(seconds=3, memory_bytes=1 << 30)))
     assert got == [2, ("failed", "timeout"), 4, ("failed", "too_complex"), 6, ("failed", "too_complex"), 8, 10]
     assert time.monotonic() - started < 60  # the hang was cut at its limit, not waited out
+
+
+def test_workers_that_die_while_starting_stop_the_batch_instead_of_hanging_it():
+    started = time.monotonic()
+    with pytest.raises(WorkerStartError, match="died while starting"):
+        list(supervised_map(job, [("ok", 1), ("ok", 2)], 2, lambda j, kind: ("failed", kind), init=dies_on_start))
+    assert time.monotonic() - started < 60
 
 
 def test_a_parser_that_hangs_is_logged_as_timeout_and_the_batch_goes_in(tmp_path, monkeypatch):

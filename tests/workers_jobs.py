@@ -14,3 +14,8 @@ def job(spec: tuple[str, int]) -> int:
     if kind == "memory":
         return len(bytearray(3 * 2**30))  # past the cap
     return value * 2
+
+
+def dies_on_start() -> None:
+    """An initialiser that kills its worker before it is ready (a broken interpreter or import)."""
+    os._exit(4)
