@@ -275,10 +275,10 @@ class Warehouse:
             self._refresh_effective([rid])
 
     def _delete_reports(self, ids: list[str]) -> None:
-        ids = subtract_reports(self._db, ids)  # the stored ones: new ids cost no scan of every child table
+        ids = subtract_reports(self._db, ids)  # the stored ones, their terms rows gone: new ids cost no scan
         if not ids:
             return
-        for table in [*self._child_tables(), "reports"]:
+        for table in [*(t for t in self._child_tables() if t != "terms"), "reports"]:
             self._db.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
 
     def _child_tables(self) -> list[str]:
