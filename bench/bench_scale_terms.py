@@ -1,5 +1,6 @@
 """Writes and keyword lookups at scale (issue 16): per-report write cost at 1k / 10k / 100k reports, KWIC and
-keyword-sentence latency at the largest size, warehouse size against its raw text.
+keyword-sentence latency at the largest size, warehouse size against its raw text, and an end-to-end `etl ingest`
+(2 workers, peak RSS) and `etl rebuild` of a synthetic corpus, scaled to 100,000 reports.
 
 The warehouses are built by replication (bench/scale.py) from a small parsed corpus; a batch of freshly parsed
 reports is then written into each, as ingest does, so the cost of one more batch is timed against the size the
@@ -25,6 +26,8 @@ from bench.scale import replicate_warehouse  # noqa: E402
 
 TARGET_FLAT = 1.5  # per-report ingest time at the largest size / at the smallest
 TARGET_P95_MS = 250.0
+TARGET_100K_S = 180.0  # ingest of 100,000 reports with 2 workers, and rebuild of them: under 3 minutes each
+TARGET_RSS_MB = 2048
 # Terms looked up: a jieba token, a substring that is no token, one character, a phrase of several tokens,
 # a term found nowhere.
 LOOKUPS = ("行政执法", "政执", "法", "全面推进依法行政", "量子纠缠态")
@@ -53,8 +56,9 @@ def fresh(reps: list, tag: str, same_keys: bool = False) -> list:
     return out
 
 
-def time_writes(db: Path, reps: list, rounds: int) -> float:
-    """Seconds per report of writing `rounds` batches of new reports into `db` (a copy; `db` is untouched)."""
+def time_writes(db: Path, reps: list, rounds: int, replace: bool = False) -> float:
+    """Seconds per report of writing `rounds` batches of new reports into `db` (a copy; `db` is untouched); with
+    `replace`, of writing `reps` again over themselves (stored already: what `etl rebuild` writes)."""
     from etl.ingest import PARSER_VERSION
     from etl.warehouse import Warehouse
 
@@ -65,7 +69,7 @@ def time_writes(db: Path, reps: list, rounds: int) -> float:
             wh.write_batch([(r, None) for r in fresh(reps, "warm")], PARSER_VERSION)  # first-touch costs
             t0 = time.perf_counter()
             for k in range(rounds):
-                wh.write_batch([(r, None) for r in fresh(reps, f"b{k}")], PARSER_VERSION)
+                wh.write_batch([(r, None) for r in (reps if replace else fresh(reps, f"b{k}"))], PARSER_VERSION)
             return (time.perf_counter() - t0) / (rounds * len(reps))
     finally:
         for p in work.parent.glob(work.name + "*"):
@@ -107,6 +111,29 @@ def sizes(db: Path) -> tuple[float, float]:
     return db.stat().st_size / 1e6, text
 
 
+def end_to_end(corpus: Path, work: Path, n: int, workers: int = 2) -> dict:
+    """Wall seconds and peak RSS of `etl ingest` of `corpus` (n reports) into a new warehouse, then of `etl rebuild`
+    of that warehouse."""
+    from bench.peak_rss import run_with_peak_rss
+
+    db = work / f"e2e-{n}.duckdb"
+    for p in work.glob(db.name + "*"):
+        p.unlink()
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    out = {}
+    for step, cmd in (("fixed", ["ingest", str(empty), "--db", str(work / "e2e-empty.duckdb"), "--quiet"]),
+                      ("ingest", ["ingest", str(corpus), "--db", str(db), "--quiet", "--workers", str(workers)]),
+                      ("rebuild", ["rebuild", "--db", str(db), "--quiet"])):
+        t0 = time.perf_counter()
+        proc, kib = run_with_peak_rss([sys.executable, "-m", "etl", *cmd], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"etl {step} exited {proc.returncode}")
+        out[step] = (time.perf_counter() - t0, kib // 1024)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=300, help="synthetic reports parsed (the replication base)")
@@ -115,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     ap.add_argument("--repeats", type=int, default=4, help="rounds of lookups at the largest size")
     ap.add_argument("--work", default=str(ROOT / "bench" / "out"))
+    ap.add_argument("--ingest", type=int, default=3000, help="synthetic reports ingested and rebuilt end to end "
+                    "(0: skip); the times are scaled to 100,000 by the per-report rate")
     args = ap.parse_args(argv)
 
     work = Path(args.work)
@@ -129,18 +158,22 @@ def main(argv: list[str] | None = None) -> int:
                         "--workers", "2"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     reps, parse_s = parse_corpus(corpus, args.batch)
     print(f"parse: {parse_s * 1000:.1f} ms per report ({len(reps)} reports, 1 process)")
-    per_report, writes = {}, {}
+    per_report, writes, rewrites = {}, {}, {}
     for size in args.sizes:
         db = work / f"scaled-{size}.duckdb"
         if not db.exists():
             replicate_warehouse(base, db, size)
         write_s = time_writes(db, reps, args.rounds)
         per_report[size], writes[size] = parse_s + write_s, write_s
+        rewrites[size] = time_writes(db, reps, args.rounds, replace=True)
         print(f"{size:>7,} reports: write {write_s * 1000:.1f} ms per report, ingest (parse + write) "
-              f"{per_report[size] * 1000:.1f} ms per report")
+              f"{per_report[size] * 1000:.1f} ms per report; rewrite of a stored report (rebuild) "
+              f"{rewrites[size] * 1000:.1f} ms")
     lo, hi = min(args.sizes), max(args.sizes)
     ratio = per_report[hi] / per_report[lo]
     print(f"write time per report {hi:,} / {lo:,}: {writes[hi] / writes[lo]:.2f}x (the part that can grow)")
+    print(f"rewrite time per stored report {hi:,} / {lo:,}: {rewrites[hi] / rewrites[lo]:.2f}x (deleting a stored "
+          f"report's rows scans each child table: no index on report_id)")
     print(f"ingest time per report {hi:,} / {lo:,}: {ratio:.2f}x (target <= {TARGET_FLAT}x, flat)")
     lat = lookup_latency(work / f"scaled-{hi}.duckdb", args.repeats)
     for name, (p50, p95) in lat.items():
@@ -150,6 +183,24 @@ def main(argv: list[str] | None = None) -> int:
     mb, text_mb = sizes(work / f"scaled-{hi}.duckdb")
     print(f"warehouse file at {hi:,} reports: {mb:.0f} MB for {text_mb:.0f} MB of raw text "
           f"({mb / text_mb:.2f}x, target <= 1.00x)")
+    if args.ingest:
+        e2e_corpus = work / f"synth-{args.ingest}"
+        if not e2e_corpus.exists():
+            subprocess.run([sys.executable, "-m", "etl", "synth", "--n", str(args.ingest), "--out", str(e2e_corpus),
+                            "--seed", "11"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        e2e = end_to_end(e2e_corpus, work, args.ingest)
+        scale = 100_000 / args.ingest
+        fixed = e2e.pop("fixed")[0]  # start-up, dictionary, schema, checks, swap: paid once per run
+        print(f"fixed cost of one etl run (empty folder): {fixed:.1f} s")
+        for step, (secs, rss) in e2e.items():
+            est = fixed + (secs - fixed) * scale
+            verdict = "met" if est < TARGET_100K_S else "MISSED"
+            print(f"etl {step} of {args.ingest:,} reports ({'2 workers' if step == 'ingest' else 'default workers'}): "
+                  f"{secs:.1f} s, peak RSS {rss} MB; at 100,000 reports by its rate: {est:.0f} s "
+                  f"(target < {TARGET_100K_S:.0f} s) {verdict}")
+        rss = e2e["ingest"][1]
+        print(f"ingest peak RSS {rss} MB at {args.ingest:,} reports (target < {TARGET_RSS_MB} MB at 100,000; "
+              f"{'met' if rss < TARGET_RSS_MB else 'MISSED'} here)")
     return 0
 
 
