@@ -9,7 +9,12 @@ WITH docs AS (
     SELECT r.report_id, r.year, row_number() OVER (ORDER BY r.year NULLS LAST, r.report_id) AS rn
     FROM v_reports r
     WHERE {{report_filter}} AND length($term) > 0 AND NOT regexp_matches($term, '[。!?;\n]')
-      AND r.report_id IN (SELECT report_id FROM reports WHERE contains(raw_text, $term))
+      AND r.report_id IN (
+          -- RE2's search for the escaped literal finds a phrase in 90-150 ms at 100,000 reports, where contains()
+          -- takes up to 470 ms on some needles; contains() stays faster for one character.
+          SELECT report_id FROM reports WHERE length($term) = 1 AND contains(raw_text, $term)
+          UNION ALL
+          SELECT report_id FROM reports WHERE length($term) > 1 AND regexp_extract(raw_text, regexp_escape($term)) <> '')
 ), picked AS (
     -- A report that holds $term has a sentence that holds it (trim cannot cut into a term without edge
     -- spaces), so the first $limit such reports hold the first $limit sentences.
