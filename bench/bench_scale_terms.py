@@ -87,15 +87,18 @@ def lookup_latency(db: Path, repeats: int) -> dict[str, tuple[float, float]]:
                                   "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
         for name, extra in (("kw_kwic", {"width": KWIC_WIDTH, "limit": KWIC_LIMIT}),
                             ("kw_sentences", {"limit": SENTENCE_LIMIT})):
-            times = []
+            times, each = [], {}
             for _ in range(repeats):
                 for term in LOOKUPS:
                     for flt in ({}, {"provinces": [province]}):
                         t0 = time.perf_counter()
                         wh.query(name, {**flt, **extra, "term": term})
                         times.append((time.perf_counter() - t0) * 1000)
+                        each.setdefault(f"{term} {'one province' if flt else 'unfiltered'}", []).append(times[-1])
             times.sort()
             out[name] = (statistics.median(times), times[max(0, int(round(0.95 * len(times))) - 1)])
+            print(f"  {name} medians: " + ", ".join(f"{k} {statistics.median(v):.0f}"
+                                                      for k, v in sorted(each.items(), key=lambda kv: -max(kv[1]))))
     return out
 
 
