@@ -19,8 +19,6 @@ from ui.filters import render_filters  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.page import language_toggle  # noqa: E402
 
-st.set_page_config(page_title="法治年报观察", page_icon="⚖️", layout="wide")
-
 # (file, label key, url path, icon). Material icons: emoji fonts are often missing on servers.
 # Keywords (and a later Review page) belong to other work: listed when their file exists.
 PAGES = [
@@ -37,25 +35,32 @@ PAGES = [
     ("views/regions.py", "nav.regions", "regions", ":material/grid_view:"),
 ]
 
-language_toggle()
-pages = [st.Page(str(ROOT / f), title=t(key), url_path=url, icon=icon) for f, key, url, icon in PAGES
-         if (ROOT / f).exists()]
+
+def main() -> None:
+    st.set_page_config(page_title="法治年报观察", page_icon="⚖️", layout="wide")
+    language_toggle()
+    pages = [st.Page(str(ROOT / f), title=t(key), url_path=url, icon=icon) for f, key, url, icon in PAGES
+             if (ROOT / f).exists()]
+
+    def _home() -> None:
+        # The default page is served at "/" only, so /overview would be "Page not found" if Overview were it:
+        # a hidden default page sends "/" on to /overview, and every page keeps its own address.
+        st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
+
+    nav = st.navigation([st.Page(_home, title=t("nav.overview"), url_path="home", default=True,
+                                 visibility="hidden"), *pages])
+    render_filters()
+    # Pages draw the filters themselves only when they run without this router (see ui.page.start).
+    st.session_state["_routed"] = True
+    slot = briefing_page.open_registry()  # the page registers its charts and tables; the button comes after it
+    try:
+        nav.run()
+    finally:
+        st.session_state.pop("_routed", None)
+    briefing_page.button(slot, nav.title, nav.url_path)
 
 
-def _home() -> None:
-    # The default page is served at "/" only, so /overview would be "Page not found" if Overview were it:
-    # a hidden default page sends "/" on to /overview, and every page keeps its own address.
-    st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
-
-
-nav = st.navigation([st.Page(_home, title=t("nav.overview"), url_path="home", default=True,
-                             visibility="hidden"), *pages])
-render_filters()
-# Pages draw the filters themselves only when they run without this router (see ui.page.start).
-st.session_state["_routed"] = True
-slot = briefing_page.open_registry()  # the page registers its charts and tables; the button comes after it
-try:
-    nav.run()
-finally:
-    st.session_state.pop("_routed", None)
-briefing_page.button(slot, nav.title, nav.url_path)
+# A parser worker spawned while this script is the process's __main__ (AppTest, a bare run) imports it again as
+# __mp_main__: it must find only definitions there, not a page to draw.
+if __name__ != "__mp_main__":
+    main()
