@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .live_app import ARGS, CHROMIUM, demo_server
+from .live_app import chromium, demo_server
 from .test_chinese_first import DEV, SNAKE
 
 PAGES = ["overview", "trends", "rankings", "compare", "keywords", "report", "quality", "import", "review"]
@@ -26,14 +26,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium()
 
 
 def _open(browser, url: str):

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from .conftest import ROOT
-from .live_app import ARGS, CHROMIUM, demo_server
+from .live_app import chromium, demo_server, settle
 from .test_queries import BAOAN, CHANGSHA, NANSHAN
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -20,21 +20,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium()
 
 
-def _settle(page) -> None:
-    """Wait until Streamlit has finished the run the last action started."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000)
-    page.wait_for_timeout(300)
+_settle = settle
 
 
 def _no_traceback(page) -> None:

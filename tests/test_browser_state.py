@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .live_app import ARGS, CHROMIUM, demo_server, start_server, stop_server
+from .live_app import chromium, demo_server, settle, start_server, stop_server
 from .test_queries import CHANGSHA
 
 
@@ -23,20 +23,11 @@ def sample_server(sample_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium()
 
 
 def _settle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000)
-    page.wait_for_timeout(500)
+    settle(page, 500)
 
 
 def _open(browser, url: str):
