@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from etl.province_tiles import load_tiles
 from etl.regions import _load_default
 
-from .conftest import ROOT
+from .conftest import open_routed
 from .live_app import ARGS, CHROMIUM, demo_server
 from .test_app_pages import _plain
 from .test_queries import build_demo_warehouse
@@ -40,13 +40,7 @@ def demo(demo_db, monkeypatch):
 
 
 def open_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_routed(PAGE, params)
 
 
 def figure(at: AppTest) -> dict:

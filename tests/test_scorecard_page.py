@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT
+from .conftest import open_routed
 from .test_queries import BAOAN, NANSHAN, build_demo_warehouse
 
 pytestmark = pytest.mark.usefixtures("navigation_mode")  # see tests/conftest.py
@@ -26,13 +26,7 @@ def demo(demo_db, monkeypatch):
 
 
 def open_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_routed(PAGE, params)
 
 
 def test_compliance_totals_ranked_within_peers_with_missing_shown(demo):
