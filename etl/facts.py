@@ -327,7 +327,7 @@ def _live_triggers(text: str, bounds: list[tuple[int, int]], wanted: list[int],
 def _literal_sentences(text: str, lo: int, hi: int, starts: list[int], ends: list[int],
                        live: dict[int, list[int]], catalog: Catalog) -> dict[str, list[int]]:
     """literal → the wanted sentences an occurrence of it overlaps, from one Aho–Corasick pass over
-    text[lo - longest + 1 : hi + longest - 1] (an occurrence outside that cannot touch [lo, hi))."""
+    text[lo - _LONGEST : hi + _LONGEST] (an occurrence outside that cannot touch [lo, hi))."""
     spans: dict[str, list[tuple[int, int]]] = {}  # one literal's occurrences come in text order
     for end, lit in catalog.literal_automaton.iter(text, max(0, lo - _LONGEST), min(len(text), hi + _LONGEST)):
         spans.setdefault(lit, []).append((end + 1 - len(lit), end + 1))

@@ -94,8 +94,8 @@ def find_published(text: str) -> MetaField:
     for line in lines[:_HEAD_LINES]:
         if len(line) > 120:
             continue
-        delivered = _DELIVERED.match(line) or _AFTER_TITLE.search(line)
-        ds = _dates(delivered.group(1)) if delivered else (_dates(line) if _HEADER_WORDS.search(line) else [])
+        placed = _DELIVERED.match(line) or _AFTER_TITLE.search(line)  # under the title, or after it on its line
+        ds = _dates(placed.group(1)) if placed else (_dates(line) if _HEADER_WORDS.search(line) else [])
         if ds and _plausible(ds[0][2]):
             return MetaField(ds[0][2].isoformat(), "header", line[:60])
     if lines and len(lines[0]) > 160:  # a flattened page: a bare date right after its title
